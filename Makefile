@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: MIT
+#
+# zkasic top-level build. `make` builds the userspace (math core, runtime,
+# emulator core, tools, tests) and the kernel module; `make test` sets up
+# what is missing (packages, kernel, QEMU), then runs host and VM tests.
+#
+# Non-recursive: each directory's sources are found by wildcard, so adding a
+# file needs no Makefile edit. Outputs go to $(B) (default build/).
+
+B ?= build
+CACHE ?= $(or $(ZKASIC_CACHE),$(HOME)/.cache/zkasic)
+CC ?= gcc
+OPT ?= -O2
+CFLAGS ?= $(OPT) -g
+ZK_CPPFLAGS := -Iruntime/include -Iruntime/math -Iuapi/drm -Ikernel -Iemulator/core \
+	-I$(CACHE)/kselftest -D_GNU_SOURCE
+ZK_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -pthread -fPIC \
+	-MMD -MP $(shell pkg-config --cflags libdrm 2>/dev/null)
+MATH_CFLAGS ?= -O3 -g
+LDLIBS_RT := $(shell pkg-config --libs libdrm 2>/dev/null) -lnuma -lpthread -lm
+
+MATH_SRCS := $(wildcard runtime/math/*.c)
+RT_SRCS := $(wildcard runtime/*.c)
+EMU_SRCS := $(wildcard emulator/core/*.c)
+TOOL_SRCS := $(wildcard tools/*.c)
+HOSTTEST_SRCS := $(wildcard tests/host/*.c)
+VMTEST_SRCS := $(wildcard tests/vm/*.c)
+
+MATH_OBJS := $(MATH_SRCS:%.c=$(B)/%.o)
+RT_OBJS := $(RT_SRCS:%.c=$(B)/%.o)
+EMU_OBJS := $(EMU_SRCS:%.c=$(B)/%.o)
+TOOLS := $(TOOL_SRCS:tools/%.c=$(B)/bin/%)
+HOSTTESTS := $(HOSTTEST_SRCS:tests/host/%.c=$(B)/tests/host/%)
+VMTESTS := $(VMTEST_SRCS:tests/vm/%.c=$(B)/tests/vm/%)
+
+LIBZKMATH := $(B)/lib/libzkmath.a
+LIBZKASIC := $(B)/lib/libzkasic.a
+LIBZKASIC_SO := $(B)/lib/libzkasic.so
+LIBEMU := $(B)/lib/libzkasic-emu.a
+
+.PHONY: all userspace module test check check-host check-vm setup demo clean \
+	kselftest-headers checkpatch
+all: userspace module
+
+userspace: $(LIBZKMATH) $(LIBZKASIC) $(LIBZKASIC_SO) $(LIBEMU) $(TOOLS) \
+	$(HOSTTESTS) $(VMTESTS)
+
+$(B)/runtime/math/%.o: runtime/math/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ZK_CPPFLAGS) $(ZK_CFLAGS) $(MATH_CFLAGS) $(EXTRA_CFLAGS) -c -o $@ $<
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ZK_CPPFLAGS) $(ZK_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -c -o $@ $<
+
+$(LIBZKMATH): $(MATH_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+# libzkasic carries the math core (its CPU backend) inside it.
+$(LIBZKASIC): $(RT_OBJS) $(MATH_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBZKASIC_SO): $(RT_OBJS) $(MATH_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,libzkasic.so.0 -o $@ $^ $(LDLIBS_RT)
+
+$(LIBEMU): $(EMU_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/bin/%: $(B)/tools/%.o $(LIBZKASIC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -pthread -o $@ $< $(LIBZKASIC) $(LDLIBS_RT)
+
+# Host unit tests link everything host-side: runtime, math core, emulator core.
+$(B)/tests/host/%: $(B)/tests/host/%.o $(LIBZKASIC) $(LIBEMU)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -pthread -o $@ $< $(LIBEMU) $(LIBZKASIC) $(LDLIBS_RT)
+
+# VM tests run inside the guest, which sees the host's /usr: dynamic is fine.
+$(B)/tests/vm/%: $(B)/tests/vm/%.o $(LIBZKASIC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -pthread -o $@ $< $(LIBZKASIC) $(LDLIBS_RT)
+
+$(HOSTTESTS:%=%.o) $(VMTESTS:%=%.o): | kselftest-headers
+kselftest-headers: $(CACHE)/kselftest/kselftest_harness.h
+$(CACHE)/kselftest/kselftest_harness.h:
+	tools/vm/prepare-kselftest
+
+# The kernel module, built against Debian's 6.12 headers the guest boots.
+KVER = $(shell cat $(CACHE)/kernel/release 2>/dev/null)
+KDIR ?= /usr/src/linux-headers-$(KVER)
+module:
+	@if [ -d "$(KDIR)" ] && [ -n "$(KVER)" ]; then \
+		$(MAKE) -C $(KDIR) M=$(CURDIR) modules; \
+	else \
+		echo "module: no kernel headers yet (run tools/vm/prepare-kernel or make setup)"; \
+	fi
+
+setup:
+	tools/setup-host
+	tools/vm/prepare-kernel >/dev/null
+	tools/vm/prepare-kselftest
+	emulator/qemu/build-qemu >/dev/null
+
+check-host: userspace
+	tests/run-host-tests $(HOSTTESTS)
+
+check-vm: all
+	tests/run-vm-tests $(VMTESTS)
+
+check: check-host check-vm
+
+# The README's test command: from a fresh Debian 12 machine to passing tests.
+test: setup
+	$(MAKE) check
+
+demo: setup
+	$(MAKE) all
+	tools/zkasic-demo
+
+checkpatch:
+	tools/checkpatch-kernel
+
+clean:
+	rm -rf $(B)
+	@if [ -d "$(KDIR)" ] && [ -n "$(KVER)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
