@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the in-VM kselftests: raw ioctls on the accel node. */
+#ifndef ZK_VM_TEST_H
+#define ZK_VM_TEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <drm/zkasic_accel.h>
+
+#define ZK_NODE "/dev/accel/accel0"
+
+/* An ioctl returning 0 or -errno, with no retry: tests see the raw errno. */
+static inline int zk_raw_ioctl(int fd, unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg) ? -errno : 0;
+}
+
+static inline int zk_test_open(void)
+{
+	return open(ZK_NODE, O_RDWR | O_CLOEXEC);
+}
+
+static inline uint64_t zk_test_param(int fd, uint32_t param)
+{
+	struct drm_zkasic_get_param gp = { .param = param };
+
+	if (zk_raw_ioctl(fd, DRM_IOCTL_ZKASIC_GET_PARAM, &gp))
+		return UINT64_MAX;
+	return gp.value;
+}
+
+static inline int zk_test_bo(int fd, uint64_t size, struct drm_zkasic_bo_create *bc)
+{
+	memset(bc, 0, sizeof(*bc));
+	bc->size = size;
+	return zk_raw_ioctl(fd, DRM_IOCTL_ZKASIC_BO_CREATE, bc);
+}
+
+/* Submit @n commands on queue 0 and wait up to 60 s; returns 0 or -errno. */
+static inline int zk_test_run(int fd, struct drm_zkasic_cmd *cmds, uint32_t n,
+			      struct drm_zkasic_wait *w)
+{
+	struct drm_zkasic_submit s = {
+		.cmds = (uintptr_t)cmds, .cmd_count = n,
+	};
+	int ret = zk_raw_ioctl(fd, DRM_IOCTL_ZKASIC_SUBMIT, &s);
+
+	if (ret)
+		return ret;
+	memset(w, 0, sizeof(*w));
+	w->seqno = s.seqno;
+	w->timeout_ns = 60LL * 1000 * 1000 * 1000;
+	return zk_raw_ioctl(fd, DRM_IOCTL_ZKASIC_WAIT, w);
+}
+
+#endif
