@@ -161,6 +161,14 @@ int zk_ntt(struct zk_ctx *ctx, int field, void *data, unsigned int log_n,
 int zk_vec(struct zk_ctx *ctx, int field, int op, const void *a, const void *b,
 	   void *out, size_t n, unsigned int flags);
 
+/*
+ * The standard generator of @curve's group as an affine point in the device
+ * format (standard form): BN254 G1 (1, 2) and G2 (EIP-197), BLS12-381 G1
+ * and G2 (as in the IETF pairing-friendly curves draft). @out holds
+ * zkm_point_bytes(curve) bytes.
+ */
+int zk_curve_generator(int curve, void *out);
+
 #ifdef __cplusplus
 }
 #endif
