@@ -39,7 +39,7 @@ LIBZKASIC_SO := $(B)/lib/libzkasic.so
 LIBEMU := $(B)/lib/libzkasic-emu.a
 
 .PHONY: all userspace module test check check-host check-vm setup demo clean \
-	kselftest-headers checkpatch
+	kselftest-headers check-style
 all: userspace module
 
 userspace: $(LIBZKMATH) $(LIBZKASIC) $(LIBZKASIC_SO) $(LIBEMU) $(TOOLS) \
@@ -111,7 +111,10 @@ check-host: userspace
 check-vm: all
 	tests/run-vm-tests $(VMTESTS)
 
-check: check-host check-vm
+check-style:
+	tools/checkpatch-kernel
+
+check: check-host check-style check-vm
 
 # The README's test command: from a fresh Debian 12 machine to passing tests.
 test: setup
@@ -120,9 +123,6 @@ test: setup
 demo: setup
 	$(MAKE) all
 	tools/zkasic-demo
-
-checkpatch:
-	tools/checkpatch-kernel
 
 clean:
 	rm -rf $(B)

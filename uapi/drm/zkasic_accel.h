@@ -31,11 +31,16 @@ extern "C" {
 #define DRM_ZKASIC_SUBMIT		0x03
 #define DRM_ZKASIC_WAIT			0x04
 
-#define DRM_IOCTL_ZKASIC_GET_PARAM	DRM_IOWR(DRM_COMMAND_BASE + DRM_ZKASIC_GET_PARAM, struct drm_zkasic_get_param)
-#define DRM_IOCTL_ZKASIC_BO_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_ZKASIC_BO_CREATE, struct drm_zkasic_bo_create)
-#define DRM_IOCTL_ZKASIC_BO_INFO	DRM_IOWR(DRM_COMMAND_BASE + DRM_ZKASIC_BO_INFO, struct drm_zkasic_bo_info)
-#define DRM_IOCTL_ZKASIC_SUBMIT		DRM_IOWR(DRM_COMMAND_BASE + DRM_ZKASIC_SUBMIT, struct drm_zkasic_submit)
-#define DRM_IOCTL_ZKASIC_WAIT		DRM_IOWR(DRM_COMMAND_BASE + DRM_ZKASIC_WAIT, struct drm_zkasic_wait)
+#define DRM_IOCTL_ZKASIC_GET_PARAM \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_ZKASIC_GET_PARAM, struct drm_zkasic_get_param)
+#define DRM_IOCTL_ZKASIC_BO_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_ZKASIC_BO_CREATE, struct drm_zkasic_bo_create)
+#define DRM_IOCTL_ZKASIC_BO_INFO \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_ZKASIC_BO_INFO, struct drm_zkasic_bo_info)
+#define DRM_IOCTL_ZKASIC_SUBMIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_ZKASIC_SUBMIT, struct drm_zkasic_submit)
+#define DRM_IOCTL_ZKASIC_WAIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_ZKASIC_WAIT, struct drm_zkasic_wait)
 
 /* Curve ids (MSM, kind field) and field ids (NTT and VEC, kind field). */
 #define DRM_ZKASIC_CURVE_BN254_G1	1
