@@ -82,6 +82,10 @@
 #define ZKASIC_REG_TEMP_MC		0x0084	/* milli-degrees Celsius */
 #define ZKASIC_REG_ENERGY_UJ		0x0088	/* 64 */
 #define ZKASIC_REG_CMD_COUNT		0x0090	/* 64: commands completed */
+/*
+ * Engines are numbered MSM first, then NTT, then VEC (counts in CAP_ENGINES),
+ * then one DMA engine that COPY and FILL of all queues are charged to.
+ */
 #define ZKASIC_REG_BUSY_NS(e)		(0x0100 + 8 * (e))	/* 64, per engine */
 #define ZKASIC_MAX_ENGINES		32
 
@@ -93,10 +97,19 @@
 #define ZKASIC_REG_ERR_SEQ		0x0210
 #define ZKASIC_REG_ERR_ADDR		0x0218	/* 64: faulting address */
 
-/* Fault injection; writable only when CAP_F_FAULT_INJECT is set. */
+/*
+ * Fault injection; writable only when CAP_F_FAULT_INJECT is set (reads 0
+ * otherwise). Set FI_STATUS and FI_COUNT, then arm with FI_MODE. Each
+ * injected fault decrements FI_COUNT; at 0 injection stops. Reset disarms.
+ */
 #define ZKASIC_REG_FI_MODE		0x0300
+#define   ZKASIC_FI_MODE_OFF		0
+#define   ZKASIC_FI_MODE_FAIL_CMD	1	/* commands fail with FI_STATUS */
+#define   ZKASIC_FI_MODE_HANG		2	/* batches never complete */
+#define   ZKASIC_FI_MODE_DROP_IRQ	3	/* CQEs posted, no vector sent */
+#define   ZKASIC_FI_MODE_FATAL		4	/* STATUS.FATAL now, until reset */
 #define ZKASIC_REG_FI_COUNT		0x0304
-#define ZKASIC_REG_FI_STATUS		0x0308
+#define ZKASIC_REG_FI_STATUS		0x0308	/* 1..0xff; reset: INJECTED */
 
 /* Queues: ZKASIC_MAX_QUEUES register blocks of 0x40 bytes. */
 #define ZKASIC_MAX_QUEUES		16
