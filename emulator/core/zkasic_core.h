@@ -57,6 +57,12 @@ struct zkasic_config {
 	uint64_t devmem_size;		/* bytes, page multiple; 0: SKU default */
 	bool fault_injection;		/* FI_* registers writable */
 	unsigned int engine_threads;	/* CPU threads per engine op; 0: all */
+	/*
+	 * Engine staging slice in bytes (MSM bases + scalars, NTT vector
+	 * groups, VEC operands); 0: 256 MiB. Tests shrink it to exercise
+	 * the multi-slice paths.
+	 */
+	uint64_t slice_bytes;
 };
 
 /* Returns ZKASIC_SKU_* for "air"/"pro", or -1. */

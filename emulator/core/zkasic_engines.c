@@ -12,7 +12,9 @@
  * submits, the emulator's memory use stays bounded. MSM works in slices of
  * bases and adds the partial results with a final MSM whose scalars are 1;
  * NTT reads, transforms and writes whole vectors (several per call when
- * small); VEC works in slices of ZK_VEC_SLICE_ELEMS elements.
+ * small); VEC works in slices of elements. A slice is ZK_SLICE_BYTES unless
+ * configured smaller; an NTT vector is never split, so the largest (2^24
+ * 32-byte elements) stages 512 MiB.
  *
  * Overlap: COPY behaves like memmove for overlapping iova ranges; NTT reads
  * each group of vectors whole before writing it (dst may equal src0); VEC
@@ -261,7 +263,9 @@ static int zk_exec_msm(struct zk_job *j, const struct drm_zkasic_cmd *c)
 		memset(result, 0, pb);	/* the empty sum: infinity */
 		return zk_mmu_write(j, c->dst, result, pb);
 	}
-	slice = ZK_MSM_SLICE_BYTES / (pb + 32);
+	slice = j->dev->slice_bytes / (pb + 32);
+	if (!slice)
+		slice = 1;
 	if (slice > n)
 		slice = n;
 	nparts = (n + slice - 1) / slice;
@@ -336,8 +340,8 @@ static int zk_exec_ntt(struct zk_job *j, const struct drm_zkasic_cmd *c)
 
 	if (fb > sizeof(shift))
 		return DRM_ZKASIC_STATUS_INTERNAL;
-	group = vec_bytes >= ZK_NTT_SLICE_BYTES ? 1 :
-		ZK_NTT_SLICE_BYTES / vec_bytes;
+	group = vec_bytes >= j->dev->slice_bytes ? 1 :
+		j->dev->slice_bytes / vec_bytes;
 	if (group > batch)
 		group = batch;
 	bytes = group * vec_bytes;
@@ -402,7 +406,11 @@ static int zk_exec_vec(struct zk_job *j, const struct drm_zkasic_cmd *c)
 		return 0;
 	if (fb > sizeof(scale))
 		return DRM_ZKASIC_STATUS_INTERNAL;
-	slice = n < ZK_VEC_SLICE_ELEMS ? n : ZK_VEC_SLICE_ELEMS;
+	slice = j->dev->slice_bytes / (2 * fb);
+	if (!slice)
+		slice = 1;
+	if (slice > n)
+		slice = n;
 	bytes = slice * fb * (binary ? 2 : 1);
 
 	engine = zk_engine_get(j, ZK_ENGINE_VEC);

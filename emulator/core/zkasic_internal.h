@@ -33,10 +33,8 @@
 
 /* Largest DMA done under one io_lock hold: bounds reset latency. */
 #define ZK_XFER_CHUNK		(1U << 20)
-/* Engine staging buffers: MSM and VEC work in slices of about this size. */
-#define ZK_MSM_SLICE_BYTES	(256ULL << 20)
-#define ZK_VEC_SLICE_ELEMS	(1U << 20)
-#define ZK_NTT_SLICE_BYTES	(64ULL << 20)
+/* Engine staging: MSM, NTT groups and VEC work in slices of this size. */
+#define ZK_SLICE_BYTES		(256ULL << 20)
 
 /* Translation cache: per queue, whole leaf tables (2 MiB of VA each). */
 #define ZK_TC_ENTRIES		8
@@ -143,6 +141,7 @@ struct zkasic_dev {
 
 	struct zk_engine engines[ZKASIC_MAX_ENGINES];
 	uint64_t work_budget, work_used;
+	uint64_t slice_bytes;
 	uint64_t cmd_count;
 	struct zk_telemetry tel;
 
