@@ -163,10 +163,20 @@ static void zk_dma_account(struct zk_job *j, uint64_t start)
 	pthread_mutex_unlock(&d->lock);
 }
 
+/* COPY and FILL bounce through at most 4 MiB (or the staging slice). */
+static uint64_t zk_dma_slice(struct zk_job *j, uint64_t len)
+{
+	uint64_t slice = 4ULL << 20;
+
+	if (slice > j->dev->slice_bytes)
+		slice = j->dev->slice_bytes;
+	return len < slice ? len : slice;
+}
+
 static int zk_exec_copy(struct zk_job *j, const struct drm_zkasic_cmd *c)
 {
 	uint64_t len = c->count, done = 0, start = zk_now(j->dev);
-	uint64_t slice = len < ZK_XFER_CHUNK ? len : ZK_XFER_CHUNK;
+	uint64_t slice = zk_dma_slice(j, len);
 	/* Overlapping with dst above src: copy from the end, like memmove. */
 	bool backward = c->dst > c->src0 && c->dst - c->src0 < len;
 	uint8_t *buf;
@@ -194,7 +204,7 @@ static int zk_exec_copy(struct zk_job *j, const struct drm_zkasic_cmd *c)
 static int zk_exec_fill(struct zk_job *j, const struct drm_zkasic_cmd *c)
 {
 	uint64_t len = c->count, done = 0, start = zk_now(j->dev);
-	uint64_t slice = len < ZK_XFER_CHUNK ? len : ZK_XFER_CHUNK;
+	uint64_t slice = zk_dma_slice(j, len);
 	uint8_t *buf;
 	int ret = 0;
 

@@ -202,6 +202,75 @@ static inline uint8_t *fg_buffer(struct fake_guest *g, uint64_t va,
 	return fg_ptr(g, pa);
 }
 
+/* Host pointer behind @va in @ctx (host-memory leaves only), or NULL. */
+static inline uint8_t *fg_va_host(struct fake_guest *g, unsigned int ctx,
+				  uint64_t va)
+{
+	uint64_t table = g->root[ctx], e = 0;
+	int level;
+
+	for (level = 2; level >= 0; level--) {
+		e = *fg_pte_slot(g, table, va, level);
+		if (!(e & ZKASIC_PTE_VALID))
+			return NULL;
+		table = e & ZKASIC_PTE_ADDR_MASK;
+	}
+	if ((e & ZKASIC_PTE_DEVMEM) || !fg_in_range(g, table, FG_PAGE))
+		return NULL;
+	return fg_ptr(g, table) + (va & (FG_PAGE - 1));
+}
+
+/* Copy between the test and a mapped iova range, page by page. */
+static inline int fg_va_rw(struct fake_guest *g, uint64_t va, void *buf,
+			   uint64_t len, int to_guest)
+{
+	uint8_t *b = buf;
+
+	while (len) {
+		uint64_t n = FG_PAGE - (va & (FG_PAGE - 1));
+		uint8_t *h = fg_va_host(g, FG_CTX, va);
+
+		if (!h)
+			return -1;
+		if (n > len)
+			n = len;
+		if (to_guest)
+			memcpy(h, b, n);
+		else
+			memcpy(b, h, n);
+		va += n;
+		b += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static inline void fg_put(struct fake_guest *g, uint64_t va, const void *buf,
+			  uint64_t len)
+{
+	if (fg_va_rw(g, va, (void *)buf, len, 1))
+		abort();
+}
+
+static inline void fg_get(struct fake_guest *g, uint64_t va, void *buf,
+			  uint64_t len)
+{
+	if (fg_va_rw(g, va, buf, len, 0))
+		abort();
+}
+
+/* Like fg_buffer, but the pages lie in guest memory in reverse order. */
+static inline void fg_buffer_scattered(struct fake_guest *g, uint64_t va,
+				       uint64_t bytes)
+{
+	uint64_t pages = (bytes + FG_PAGE - 1) / FG_PAGE, i;
+	uint64_t pa = fg_alloc(g, pages * FG_PAGE);
+
+	for (i = 0; i < pages; i++)
+		fg_map(g, FG_CTX, va + i * FG_PAGE,
+		       pa + (pages - 1 - i) * FG_PAGE, 1, ZKASIC_PTE_WRITE);
+}
+
 static inline int fg_queue_setup(struct fake_guest *g, unsigned int q,
 				 uint32_t sq_log2, uint32_t cq_log2)
 {
