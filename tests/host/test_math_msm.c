@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: MIT
+/*
+ * zkm_msm on all four groups: against the naive sum of scalar
+ * multiplications (small n) and against (sum s_i k_i mod r) G for bases
+ * k_i G (any n), in every combination of standard and Montgomery forms and
+ * thread counts; plus the edge cases and rejections the API promises.
+ */
+#include <zkasic/zkmath.h>
+
+#include "curves.h"
+#include "kselftest_harness.h"
+#include "test_math_common.h"
+
+static const char *const bn254_g2_gen_dec[] = {
+	"10857046999023057135944570762232829481370756359578518086990519993285655852781",
+	"11559732032986387107991004021392285783925812861821192530917403151452391805634",
+	"8495653923123431417604973247489272438418190587263600148770280649306958101930",
+	"4082367875863433681332203403145435568316851327593401208105741076214120093531" };
+static const char *const bls_g1_gen[] = {
+	"17f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb",
+	"08b3f481e3aaa0f1a09e30ed741d8ae4fcf5e095d5d00af600db18cb2c04b3edd03cc744a2888ae40caa232946c5e7e1" };
+static const char *const bls_g2_gen[] = {
+	"024aa2b2f08f0a91260805272dc51051c6e47ad4fa403b02b4510b647ae3d1770bac0326a805bbefd48056c8c121bdb8",
+	"13e02b6052719f607dacd3a088274f65596bd0d09920b61ab5da61bbdc7f5049334cf11213945d57e5ac7d055d042b7e",
+	"0ce5d527727d6e118cc9cdc6da2e351aadfd9baa8cbdd3a76d429a695160d12c923ac9cc3baca289e193548608b82801",
+	"0606c4a02ea734cc32acd2b02bc28b99cb3e287e85a763af267492ab572e99ab3f370d275cec1da1aaa9075ff05f79be" };
+
+static void load_gen(int curve, void *g)
+{
+	uint8_t buf[192];
+	uint64_t v[6];
+
+	switch (curve) {
+	case ZKM_BN254_G1:
+		memset(buf, 0, 64);
+		buf[0] = 1;
+		buf[32] = 2;
+		bn254_g1_aff_load(g, buf, 0);
+		break;
+	case ZKM_BN254_G2:
+		for (int i = 0; i < 4; i++) {
+			tm_dec(v, 4, bn254_g2_gen_dec[i]);
+			tm_limbs_to_le(buf + 32 * i, v, 4);
+		}
+		bn254_g2_aff_load(g, buf, 0);
+		break;
+	case ZKM_BLS12_381_G1:
+		for (int i = 0; i < 2; i++) {
+			tm_hex(v, 6, bls_g1_gen[i]);
+			tm_limbs_to_le(buf + 48 * i, v, 6);
+		}
+		bls12_381_g1_aff_load(g, buf, 0);
+		break;
+	case ZKM_BLS12_381_G2:
+		for (int i = 0; i < 4; i++) {
+			tm_hex(v, 6, bls_g2_gen[i]);
+			tm_limbs_to_le(buf + 48 * i, v, 6);
+		}
+		bls12_381_g2_aff_load(g, buf, 0);
+		break;
+	}
+}
+
+/* a scalar for slot i: mostly random, with zeros, ones, r - 1 and small values mixed in */
+static void pick_scalar(uint64_t *s, const uint64_t *r, size_t i)
+{
+	uint64_t one[4] = { 1 };
+
+	switch (tm_rand64() % 16) {
+	case 0:
+		memset(s, 0, 32);
+		break;
+	case 1:
+		memcpy(s, one, 32);
+		break;
+	case 2:
+		tm_sub(s, r, one, 4);
+		break;
+	case 3:
+		memset(s, 0, 32);
+		s[0] = tm_rand64() & 0xffff;
+		break;
+	default:
+		tm_rand_below(s, r, 4);
+	}
+	(void)i;
+}
+
+/*
+ * Per group: build n bases k_i G (k_i = a + i b), scalars s_i, and compare
+ * zkm_msm with (sum s_i k_i) G and, when @naive, with sum s_i (k_i G).
+ */
+#define MSM_CHECK(EC, FR, ID)							\
+static int EC##_msm_check(size_t n, unsigned int flags, unsigned int threads, int naive) \
+{										\
+	enum { PB = EC##_point_bytes };						\
+	const uint64_t *r = FR##_P;						\
+	const int pmont = !!(flags & ZKM_MSM_POINTS_MONT);			\
+	const int smont = !!(flags & ZKM_MSM_SCALARS_MONT);			\
+	uint8_t *bases = malloc(n * PB + 1), *sc = malloc(n * 32 + 1);		\
+	uint8_t got[PB], want[PB];						\
+	uint64_t a[4], b[4], k[4], acc[4] = { 0 }, s[4], t[4];			\
+	EC##_aff_t g, p;							\
+	EC##_jac_t G, P, B, S, N;						\
+	struct zkm_exec ex = { .threads = threads };				\
+	int ok = 1, err;							\
+	memset(&g, 0, sizeof(g));						\
+	load_gen(ID, &g);							\
+	EC##_jac_from_aff(&G, &g);						\
+	tm_rand_below(a, r, 4);							\
+	tm_rand_below(b, r, 4);							\
+	memcpy(k, a, 32);							\
+	EC##_jac_mul(&P, &G, a, 4);						\
+	EC##_jac_mul(&B, &G, b, 4);						\
+	EC##_jac_set_inf(&N);							\
+	for (size_t i = 0; i < n; i++) {					\
+		EC##_jac_to_aff(&p, &P);					\
+		EC##_aff_store(bases + i * PB, &p, pmont);			\
+		pick_scalar(s, r, i);						\
+		if (smont) {							\
+			tm_mulmod(t, s, FR##_R1, r, 4);				\
+			tm_limbs_to_le(sc + 32 * i, t, 4);			\
+		} else {							\
+			tm_limbs_to_le(sc + 32 * i, s, 4);			\
+		}								\
+		tm_mulmod(t, s, k, r, 4);					\
+		tm_addmod(acc, acc, t, r, 4);					\
+		if (naive) {							\
+			EC##_jac_t Q;						\
+			EC##_jac_mul(&Q, &P, s, 4);				\
+			EC##_jac_add(&N, &N, &Q);				\
+		}								\
+		EC##_jac_add(&P, &P, &B);					\
+		tm_addmod(k, k, b, r, 4);					\
+	}									\
+	EC##_jac_mul(&S, &G, acc, 4);						\
+	EC##_jac_to_aff(&p, &S);						\
+	EC##_aff_store(want, &p, pmont);					\
+	memset(got, 0xa5, PB);							\
+	err = zkm_msm(ID, bases, sc, n, flags, got, &ex);			\
+	if (err || memcmp(got, want, PB))					\
+		ok = 0;								\
+	if (naive) {								\
+		EC##_jac_to_aff(&p, &N);					\
+		EC##_aff_store(want, &p, pmont);				\
+		if (memcmp(got, want, PB))					\
+			ok = 0;							\
+	}									\
+	free(bases);								\
+	free(sc);								\
+	return ok;								\
+}
+
+MSM_CHECK(bn254_g1, bn254_fr, ZKM_BN254_G1)
+MSM_CHECK(bn254_g2, bn254_fr, ZKM_BN254_G2)
+MSM_CHECK(bls12_381_g1, bls12_381_fr, ZKM_BLS12_381_G1)
+MSM_CHECK(bls12_381_g2, bls12_381_fr, ZKM_BLS12_381_G2)
+
+static int msm_check(int curve, size_t n, unsigned int flags, unsigned int threads, int naive)
+{
+	switch (curve) {
+	case ZKM_BN254_G1:
+		return bn254_g1_msm_check(n, flags, threads, naive);
+	case ZKM_BN254_G2:
+		return bn254_g2_msm_check(n, flags, threads, naive);
+	case ZKM_BLS12_381_G1:
+		return bls12_381_g1_msm_check(n, flags, threads, naive);
+	default:
+		return bls12_381_g2_msm_check(n, flags, threads, naive);
+	}
+}
+
+TEST(small_against_naive_sum)
+{
+	static const size_t sizes[] = { 1, 2, 3, 7, 33 };
+
+	for (int curve = 1; curve <= 4; curve++)
+		for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+			for (unsigned int flags = 0; flags < 4; flags++) {
+				int ok = msm_check(curve, sizes[i], flags, 1 + (i % 3), 1);
+
+				if (!ok)
+					TH_LOG("curve %d n %zu flags %u", curve, sizes[i], flags);
+				ASSERT_TRUE(ok);
+			}
+}
+
+TEST(larger_against_scalar_sum)
+{
+	static const size_t sizes[] = { 100, 1000, 5000 };
+
+	for (int curve = 1; curve <= 4; curve++)
+		for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			size_t n = curve % 2 ? sizes[i] : sizes[i] / 4;	/* G2 is slower */
+			unsigned int flags = (unsigned int)(i + curve) % 4;
+
+			for (unsigned int threads = 1; threads <= 3; threads += 2) {
+				int ok = msm_check(curve, n, flags, threads, 0);
+
+				if (!ok)
+					TH_LOG("curve %d n %zu flags %u threads %u", curve, n,
+					       flags, threads);
+				ASSERT_TRUE(ok);
+			}
+		}
+	/* all online CPUs */
+	ASSERT_TRUE(msm_check(ZKM_BN254_G1, 3000, 0, 0, 0));
+}
+
+static void bn_base(uint8_t *out, const uint64_t *k)
+{
+	bn254_g1_aff_t g, p;
+	bn254_g1_jac_t J;
+
+	load_gen(ZKM_BN254_G1, &g);
+	bn254_g1_jac_from_aff(&J, &g);
+	bn254_g1_jac_mul(&J, &J, k, 4);
+	bn254_g1_jac_to_aff(&p, &J);
+	bn254_g1_aff_store(out, &p, 0);
+}
+
+TEST(edge_cases)
+{
+	enum { N = 64 };
+	uint8_t bases[N * 64], sc[N * 32], got[96], want[64], zero[96] = { 0 };
+	uint64_t k[4] = { 12345 }, s[4] = { 777 }, ks[4];
+	uint64_t one[4] = { 1 }, rm1[4], y[4], two[4] = { 2 };
+	int err;
+
+	/* n = 0: infinity, whatever the pointers */
+	memset(got, 0x77, sizeof(got));
+	ASSERT_EQ(ZKM_OK, zkm_msm(ZKM_BN254_G1, NULL, NULL, 0, 0, got, NULL));
+	ASSERT_EQ(0, memcmp(got, zero, 64));
+	memset(got, 0x77, 96);
+	ASSERT_EQ(ZKM_OK, zkm_msm(ZKM_BLS12_381_G1, NULL, NULL, 0, 0, got, NULL));
+	ASSERT_EQ(0, memcmp(got, zero, 96));
+
+	/* the same point N times: N s k G (bucket doubling) */
+	for (int i = 0; i < N; i++) {
+		bn_base(bases + 64 * i, k);
+		tm_limbs_to_le(sc + 32 * i, s, 4);
+	}
+	ASSERT_EQ(ZKM_OK, zkm_msm(ZKM_BN254_G1, bases, sc, N, 0, got, NULL));
+	memset(ks, 0, sizeof(ks));
+	ks[0] = 12345ULL * 777 * N;
+	bn_base(want, ks);
+	ASSERT_EQ(0, memcmp(got, want, 64));
+
+	/* P and -P with equal scalars cancel */
+	for (int i = 1; i < N; i += 2) {
+		uint64_t nk[4], kk[4] = { 12345 };
+
+		tm_sub(nk, bn254_fr_P, kk, 4);
+		bn_base(bases + 64 * i, nk);
+	}
+	ASSERT_EQ(ZKM_OK, zkm_msm(ZKM_BN254_G1, bases, sc, N, 0, got, NULL));
+	ASSERT_EQ(0, memcmp(got, zero, 64));
+
+	/* all-zero scalars, and infinity bases, give infinity */
+	memset(sc, 0, sizeof(sc));
+	ASSERT_EQ(ZKM_OK, zkm_msm(ZKM_BN254_G1, bases, sc, N, 0, got, NULL));
+	ASSERT_EQ(0, memcmp(got, zero, 64));
+	memset(bases, 0, sizeof(bases));
+	for (int i = 0; i < N; i++)
+		tm_limbs_to_le(sc + 32 * i, s, 4);
+	ASSERT_EQ(ZKM_OK, zkm_msm(ZKM_BN254_G1, bases, sc, N, ZKM_MSM_POINTS_MONT, got, NULL));
+	ASSERT_EQ(0, memcmp(got, zero, 64));
+
+	/* r - 1 times G is -G: (1, q - 2) */
+	tm_sub(rm1, bn254_fr_P, one, 4);
+	bn_base(bases, one);
+	tm_limbs_to_le(sc, rm1, 4);
+	ASSERT_EQ(ZKM_OK, zkm_msm(ZKM_BN254_G1, bases, sc, 1, 0, got, NULL));
+	tm_sub(y, bn254_fq_P, two, 4);
+	memset(want, 0, 64);
+	want[0] = 1;
+	tm_limbs_to_le(want + 32, y, 4);
+	ASSERT_EQ(0, memcmp(got, want, 64));
+
+	/* scalar r and 2^256 - 1 rejected, in both forms */
+	bn_base(bases, k);
+	tm_limbs_to_le(sc, bn254_fr_P, 4);
+	ASSERT_EQ(ZKM_ERANGE, zkm_msm(ZKM_BN254_G1, bases, sc, 1, 0, got, NULL));
+	ASSERT_EQ(ZKM_ERANGE, zkm_msm(ZKM_BN254_G1, bases, sc, 1, ZKM_MSM_SCALARS_MONT, got, NULL));
+	memset(sc, 0xff, 32);
+	ASSERT_EQ(ZKM_ERANGE, zkm_msm(ZKM_BN254_G1, bases, sc, 1, 0, got, NULL));
+
+	/* base coordinate >= p, or off the curve, rejected (at any index) */
+	for (int i = 0; i < N; i++) {
+		bn_base(bases + 64 * i, k);
+		tm_limbs_to_le(sc + 32 * i, s, 4);
+	}
+	tm_limbs_to_le(bases + 64 * 40, bn254_fq_P, 4);
+	err = zkm_msm(ZKM_BN254_G1, bases, sc, N, 0, got, NULL);
+	ASSERT_EQ(ZKM_ERANGE, err);
+	bn_base(bases + 64 * 40, k);
+	bases[64 * 40 + 32] ^= 4;
+	ASSERT_EQ(ZKM_ERANGE, zkm_msm(ZKM_BN254_G1, bases, sc, N, 0, got, NULL));
+	bases[64 * 40 + 32] ^= 4;
+	ASSERT_EQ(ZKM_OK, zkm_msm(ZKM_BN254_G1, bases, sc, N, 0, got, NULL));
+
+	/* bad arguments */
+	ASSERT_EQ(ZKM_EINVAL, zkm_msm(0, bases, sc, N, 0, got, NULL));
+	ASSERT_EQ(ZKM_EINVAL, zkm_msm(5, bases, sc, N, 0, got, NULL));
+	ASSERT_EQ(ZKM_EINVAL, zkm_msm(ZKM_BN254_G1, bases, sc, N, 4, got, NULL));
+	ASSERT_EQ(ZKM_EINVAL, zkm_msm(ZKM_BN254_G1, NULL, sc, N, 0, got, NULL));
+	ASSERT_EQ(ZKM_EINVAL, zkm_msm(ZKM_BN254_G1, bases, NULL, N, 0, got, NULL));
+	ASSERT_EQ(ZKM_EINVAL, zkm_msm(ZKM_BN254_G1, bases, sc, N, 0, NULL, NULL));
+}
+
+TEST(abort_and_progress)
+{
+	enum { N = 20000 };
+	uint8_t *bases = malloc(N * 64), *sc = malloc(N * 32), got[64];
+	volatile uint64_t progress = 0;
+	volatile int abort_flag = 0;
+	struct zkm_exec ex = { .threads = 2, .progress = &progress, .abort = &abort_flag };
+	uint64_t k[4] = { 99 };
+
+	ASSERT_NE(NULL, bases);
+	bn_base(bases, k);
+	for (int i = 0; i < N; i++) {
+		memcpy(bases + 64 * i, bases, 64);
+		memset(sc + 32 * i, 0, 32);
+		for (int j = 0; j < 31; j++)
+			sc[32 * i + j] = (uint8_t)tm_rand64();
+	}
+	ASSERT_EQ(ZKM_OK, zkm_msm(ZKM_BN254_G1, bases, sc, N, 0, got, &ex));
+	ASSERT_GE(progress, (uint64_t)N);
+	abort_flag = 1;
+	ASSERT_EQ(ZKM_EABORTED, zkm_msm(ZKM_BN254_G1, bases, sc, N, 0, got, &ex));
+	free(bases);
+	free(sc);
+}
+
+TEST_HARNESS_MAIN
