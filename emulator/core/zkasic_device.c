@@ -112,7 +112,7 @@ unsigned int zkasic_num_queues(const struct zkasic_dev *d)
 void zk_queue_abort_locked(struct zk_queue *q)
 {
 	zk_store(&q->gen, q->gen + 1);
-	q->abort = 1;
+	zk_store(&q->abort, 1);
 	pthread_cond_broadcast(&q->cond);
 	pthread_cond_broadcast(&q->dev->res_cond);
 }

@@ -331,7 +331,7 @@ static void *zk_queue_thread(void *arg)
 		head = q->sq_head;
 		sqe_addr = q->sq_base + (uint64_t)head * ZKASIC_SQE_SIZE;
 		q->busy = true;
-		q->abort = 0;
+		zk_store(&q->abort, 0);
 		pthread_mutex_unlock(&d->lock);
 
 		zk_process_sqe(&job, head, sqe_addr, &notify);
