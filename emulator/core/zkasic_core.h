@@ -59,8 +59,8 @@ struct zkasic_config {
 	unsigned int engine_threads;	/* CPU threads per engine op; 0: all */
 	/*
 	 * Engine staging slice in bytes (MSM bases + scalars, NTT vector
-	 * groups, VEC operands); 0: 256 MiB. Tests shrink it to exercise
-	 * the multi-slice paths.
+	 * groups, VEC operands, COPY/FILL bounce up to 4 MiB); 0: 256 MiB,
+	 * at least 64 KiB. Tests shrink it to exercise the multi-slice paths.
 	 */
 	uint64_t slice_bytes;
 };

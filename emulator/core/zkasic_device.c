@@ -243,7 +243,10 @@ struct zkasic_dev *zkasic_create(const struct zkasic_config *cfg,
 	d->n_vec = d->sku->vec;
 	d->dma_engine = d->n_msm + d->n_ntt + d->n_vec;
 	d->work_budget = d->sku->work_budget;
+	/* Between 64 KiB (bounds MSM partial results) and half the budget. */
 	d->slice_bytes = cfg->slice_bytes ? cfg->slice_bytes : ZK_SLICE_BYTES;
+	if (d->slice_bytes < (64 << 10))
+		d->slice_bytes = 64 << 10;
 	if (d->slice_bytes > d->work_budget / 2)
 		d->slice_bytes = d->work_budget / 2;
 	d->cap_curves = zk_probe_curves();
