@@ -94,7 +94,8 @@ KVER = $(shell cat $(CACHE)/kernel/release 2>/dev/null)
 KDIR ?= /usr/src/linux-headers-$(KVER)
 module:
 	@if [ -d "$(KDIR)" ] && [ -n "$(KVER)" ]; then \
-		$(MAKE) -C $(KDIR) M=$(CURDIR) modules; \
+		kernel/probe-features $(KDIR) && \
+		$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules; \
 	else \
 		echo "module: no kernel headers yet (run tools/vm/prepare-kernel or make setup)"; \
 	fi

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zkasic: PCI driver and DRM accel device of the zkasic ZK-proof accelerator.
+ */
+#include <drm/drm_accel.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+
+#include "zkasic_drv.h"
+
+static int zkasic_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct zkasic_device *zdev = to_zkasic(drm);
+	struct zkasic_file *zfile;
+	int idx;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	zfile = kzalloc(sizeof(*zfile), GFP_KERNEL);
+	if (!zfile) {
+		drm_dev_exit(idx);
+		return -ENOMEM;
+	}
+	zfile->ctx = zkasic_ctx_create(zdev);
+	drm_dev_exit(idx);
+	if (IS_ERR(zfile->ctx)) {
+		int ret = PTR_ERR(zfile->ctx);
+
+		kfree(zfile);
+		return ret;
+	}
+	file->driver_priv = zfile;
+	return 0;
+}
+
+static void zkasic_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct zkasic_file *zfile = file->driver_priv;
+
+	zkasic_ctx_close(zfile->ctx);
+	zkasic_ctx_put(zfile->ctx);
+	kfree(zfile);
+}
+
+static int zkasic_ioctl_get_param(struct drm_device *drm, void *data,
+				  struct drm_file *file)
+{
+	struct zkasic_device *zdev = to_zkasic(drm);
+	struct drm_zkasic_get_param *args = data;
+
+	if (args->pad)
+		return -EINVAL;
+
+	switch (args->param) {
+	case DRM_ZKASIC_PARAM_SPEC_VERSION:
+		args->value = ZKASIC_SPEC_VERSION;
+		break;
+	case DRM_ZKASIC_PARAM_SKU:
+		args->value = zdev->sku;
+		break;
+	case DRM_ZKASIC_PARAM_CURVES:
+		args->value = zdev->curves;
+		break;
+	case DRM_ZKASIC_PARAM_FIELDS:
+		args->value = zdev->fields;
+		break;
+	case DRM_ZKASIC_PARAM_NUM_QUEUES:
+		args->value = zdev->num_queues;
+		break;
+	case DRM_ZKASIC_PARAM_MSM_ENGINES:
+		args->value = ZKASIC_CAP_ENGINES_MSM(zdev->engines);
+		break;
+	case DRM_ZKASIC_PARAM_NTT_ENGINES:
+		args->value = ZKASIC_CAP_ENGINES_NTT(zdev->engines);
+		break;
+	case DRM_ZKASIC_PARAM_VEC_ENGINES:
+		args->value = ZKASIC_CAP_ENGINES_VEC(zdev->engines);
+		break;
+	case DRM_ZKASIC_PARAM_MAX_MSM_LOG2:
+		args->value = ZKASIC_CAP_LIMITS_MSM_LOG2(zdev->limits);
+		break;
+	case DRM_ZKASIC_PARAM_MAX_NTT_LOG2:
+		args->value = ZKASIC_CAP_LIMITS_NTT_LOG2(zdev->limits);
+		break;
+	case DRM_ZKASIC_PARAM_MAX_BATCH:
+		args->value = zdev->max_batch;
+		break;
+	case DRM_ZKASIC_PARAM_DEVMEM_SIZE:
+		args->value = zdev->devmem_size;
+		break;
+	case DRM_ZKASIC_PARAM_VA_BITS:
+		args->value = ZKASIC_VA_BITS;
+		break;
+	case DRM_ZKASIC_PARAM_PCI_ID:
+		args->value = ((u64)zdev->pdev->vendor << 16) | zdev->pdev->device;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct drm_ioctl_desc zkasic_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(ZKASIC_GET_PARAM, zkasic_ioctl_get_param, 0),
+	DRM_IOCTL_DEF_DRV(ZKASIC_BO_CREATE, zkasic_ioctl_bo_create, 0),
+	DRM_IOCTL_DEF_DRV(ZKASIC_BO_INFO, zkasic_ioctl_bo_info, 0),
+	DRM_IOCTL_DEF_DRV(ZKASIC_SUBMIT, zkasic_ioctl_submit, 0),
+	DRM_IOCTL_DEF_DRV(ZKASIC_WAIT, zkasic_ioctl_wait, 0),
+};
+
+DEFINE_DRM_ACCEL_FOPS(zkasic_accel_fops);
+
+static const struct drm_driver zkasic_drm_driver = {
+	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM | DRIVER_SYNCOBJ,
+	.open = zkasic_open,
+	.postclose = zkasic_postclose,
+	.gem_create_object = zkasic_gem_create_object,
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.ioctls = zkasic_ioctls,
+	.num_ioctls = ARRAY_SIZE(zkasic_ioctls),
+	.fops = &zkasic_accel_fops,
+	.name = ZKASIC_DRIVER_NAME,
+	.desc = "zkasic ZK-proof accelerator",
+	.date = "20261123",
+	.major = 1,
+	.minor = 0,
+};
+
+static int zkasic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct zkasic_device *zdev;
+	int ret;
+
+	zdev = devm_drm_dev_alloc(&pdev->dev, &zkasic_drm_driver,
+				  struct zkasic_device, drm);
+	if (IS_ERR(zdev))
+		return PTR_ERR(zdev);
+	zdev->pdev = pdev;
+	pci_set_drvdata(pdev, zdev);
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	pci_set_master(pdev);
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+	zdev->regs = pcim_iomap_region(pdev, ZKASIC_BAR_REGS, ZKASIC_DRIVER_NAME);
+	if (IS_ERR(zdev->regs))
+		return PTR_ERR(zdev->regs);
+
+	ret = zkasic_device_init(zdev);
+	if (ret)
+		return ret;
+	ret = drm_dev_register(&zdev->drm, 0);
+	if (ret) {
+		zkasic_device_fini(zdev);
+		return ret;
+	}
+	drm_info(&zdev->drm, "%s SKU, %u queues, %u MSM / %u NTT engines, spec %u.%u\n",
+		 zdev->sku == ZKASIC_SKU_PRO ? "pro" : "air", zdev->num_queues,
+		 ZKASIC_CAP_ENGINES_MSM(zdev->engines),
+		 ZKASIC_CAP_ENGINES_NTT(zdev->engines),
+		 ZKASIC_SPEC_MAJOR, ZKASIC_SPEC_MINOR);
+	return 0;
+}
+
+static void zkasic_remove(struct pci_dev *pdev)
+{
+	struct zkasic_device *zdev = pci_get_drvdata(pdev);
+
+	drm_dev_unplug(&zdev->drm);
+	zkasic_device_fini(zdev);
+}
+
+static const struct pci_device_id zkasic_pci_ids[] = {
+	{ PCI_DEVICE(ZKASIC_PCI_VENDOR_ID, ZKASIC_PCI_DEVICE_ID) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, zkasic_pci_ids);
+
+static struct pci_driver zkasic_pci_driver = {
+	.name = ZKASIC_DRIVER_NAME,
+	.id_table = zkasic_pci_ids,
+	.probe = zkasic_probe,
+	.remove = zkasic_remove,
+};
+module_pci_driver(zkasic_pci_driver);
+
+MODULE_DESCRIPTION("zkasic ZK-proof accelerator driver");
+MODULE_LICENSE("GPL");

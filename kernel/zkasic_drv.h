@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * zkasic driver: device, queue, context, buffer and job objects.
+ *
+ * How a batch travels: zkasic_job.c copies and checks the commands
+ * (SUBMIT), hands the job to the drm_sched entity of the file's context on
+ * the chosen queue; zkasic_queue.c's run_job writes the SQE and rings the
+ * doorbell; the queue's MSI-X handler reads the CQE and signals the job's
+ * hardware fence; WAIT reads the result the handler recorded.
+ */
+#ifndef ZKASIC_DRV_H
+#define ZKASIC_DRV_H
+
+#include <drm/drm_device.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_mm.h>
+#include <drm/gpu_scheduler.h>
+#include <linux/idr.h>
+#include <linux/io.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/spinlock.h>
+
+#include "zkasic_accel.h"
+#include "zkasic_compat.h"
+#include "zkasic_hw.h"
+
+#define ZKASIC_DRIVER_NAME	"zkasic"
+#define ZKASIC_RING_LOG2	8	/* 256 entries per SQ and CQ */
+#define ZKASIC_JOB_TIMEOUT_MS	5000	/* then check progress */
+#define ZKASIC_VA_START		SZ_1M	/* iova 0 is never valid */
+#define ZKASIC_MAX_BO_SIZE	(16ULL << 30)
+#define ZKASIC_MAX_IN_SYNCOBJS	64
+
+struct zkasic_device;
+
+struct zkasic_queue {
+	struct zkasic_device *zdev;
+	unsigned int id;
+	char name[16];
+	struct drm_gpu_scheduler sched;
+
+	/* Rings in coherent DMA memory. */
+	struct zkasic_sqe *sq;
+	struct zkasic_cqe *cq;
+	dma_addr_t sq_dma, cq_dma;
+	u32 entries;
+
+	/* Protects the ring indexes and @inflight. */
+	spinlock_t lock;
+	u32 sq_tail;
+	u32 cq_head;
+	u32 cq_phase;
+	u32 next_seq;
+	struct zkasic_job **inflight;	/* by seq % entries */
+
+	spinlock_t fence_lock;
+	u64 fence_context;
+	u64 fence_seqno;
+
+	u64 last_progress;		/* Q_PROGRESS at the last timeout */
+};
+
+struct zkasic_device {
+	struct drm_device drm;
+	struct pci_dev *pdev;
+	void __iomem *regs;
+
+	/* Capabilities read at probe. */
+	u32 curves, fields, sku, limits, max_batch, num_ctx, engines;
+	u64 devmem_size;
+	unsigned int num_queues;
+
+	struct zkasic_queue queues[ZKASIC_MAX_QUEUES];
+
+	/* Context table: slot -> root page table. */
+	__le64 *ctx_table;
+	dma_addr_t ctx_table_dma;
+	size_t ctx_table_size;
+	struct ida ctx_ida;
+
+	/* Serialises recovery (device reset) against itself. */
+	struct mutex reset_lock;
+	atomic_t reset_count;
+};
+
+/* One level of a context's device page table. */
+struct zkasic_pt {
+	__le64 *cpu;
+	dma_addr_t dma;
+	struct zkasic_pt **children;	/* NULL at level 0 */
+};
+
+struct zkasic_result {
+	struct kref ref;
+	u64 seqno;
+	struct dma_fence *done;		/* the scheduler's finished fence */
+	u32 status;
+	u32 err_index;
+	u64 device_ns;
+};
+
+/* A context: one open file's device address space and jobs. */
+struct zkasic_ctx {
+	struct kref ref;
+	struct zkasic_device *zdev;
+	u32 slot;
+
+	/* Protects the page table, @mm, entities, results and @last_done. */
+	struct mutex lock;
+	struct zkasic_pt root;
+	struct drm_mm mm;
+	struct drm_sched_entity entities[ZKASIC_MAX_QUEUES];
+	unsigned long entity_ready;	/* bitmap */
+	u64 last_seqno;
+	struct dma_fence *last_done;
+	struct zkasic_result *results[DRM_ZKASIC_MAX_RESULTS];
+};
+
+struct zkasic_file {
+	struct zkasic_ctx *ctx;
+};
+
+/* A buffer's mapping into one context. */
+struct zkasic_mapping {
+	struct list_head node;
+	struct zkasic_ctx *ctx;
+	struct drm_mm_node vma;
+};
+
+struct zkasic_bo {
+	struct drm_gem_shmem_object base;
+	struct mutex lock;		/* protects @mappings */
+	struct list_head mappings;
+};
+
+struct zkasic_job {
+	struct drm_sched_job base;
+	struct zkasic_ctx *ctx;
+	struct zkasic_queue *queue;
+	void *cmds;
+	dma_addr_t cmds_dma;
+	size_t cmds_size;
+	u32 cmd_count;
+	u32 seq;			/* SQE seq while on the hardware */
+	struct dma_fence *hw_fence;
+	struct zkasic_result *result;
+};
+
+static inline struct zkasic_device *to_zkasic(struct drm_device *drm)
+{
+	return container_of(drm, struct zkasic_device, drm);
+}
+
+static inline struct zkasic_bo *to_zkasic_bo(struct drm_gem_object *obj)
+{
+	return container_of(to_drm_gem_shmem_obj(obj), struct zkasic_bo, base);
+}
+
+static inline struct zkasic_job *to_zkasic_job(struct drm_sched_job *job)
+{
+	return container_of(job, struct zkasic_job, base);
+}
+
+static inline u32 zk_read(struct zkasic_device *zdev, u32 reg)
+{
+	return readl(zdev->regs + reg);
+}
+
+static inline void zk_write(struct zkasic_device *zdev, u32 reg, u32 val)
+{
+	writel(val, zdev->regs + reg);
+}
+
+static inline void zk_write64(struct zkasic_device *zdev, u32 reg, u64 val)
+{
+	writel(lower_32_bits(val), zdev->regs + reg);
+	writel(upper_32_bits(val), zdev->regs + reg + 4);
+}
+
+static inline u64 zk_read64(struct zkasic_device *zdev, u32 reg)
+{
+	u32 lo = readl(zdev->regs + reg);
+
+	return ((u64)readl(zdev->regs + reg + 4) << 32) | lo;
+}
+
+/* zkasic_device.c */
+int zkasic_device_init(struct zkasic_device *zdev);
+void zkasic_device_fini(struct zkasic_device *zdev);
+int zkasic_device_reset(struct zkasic_device *zdev);
+void zkasic_device_recover(struct zkasic_device *zdev, struct zkasic_job *guilty);
+
+/* zkasic_queue.c */
+int zkasic_queue_init(struct zkasic_device *zdev, unsigned int id);
+void zkasic_queue_fini(struct zkasic_queue *q);
+void zkasic_queue_hw_start(struct zkasic_queue *q);
+void zkasic_queue_fail_inflight(struct zkasic_queue *q, struct zkasic_job *guilty);
+irqreturn_t zkasic_queue_irq(int irq, void *arg);
+
+/* zkasic_mmu.c */
+struct zkasic_ctx *zkasic_ctx_create(struct zkasic_device *zdev);
+void zkasic_ctx_put(struct zkasic_ctx *ctx);
+void zkasic_ctx_close(struct zkasic_ctx *ctx);
+int zkasic_ctx_map(struct zkasic_ctx *ctx, u64 iova, struct sg_table *sgt, u64 size);
+void zkasic_ctx_unmap(struct zkasic_ctx *ctx, u64 iova, u64 size);
+void zkasic_mmu_invalidate(struct zkasic_device *zdev, u32 slot);
+
+/* zkasic_gem.c */
+struct drm_gem_object *zkasic_gem_create_object(struct drm_device *drm, size_t size);
+int zkasic_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *file);
+int zkasic_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *file);
+
+/* zkasic_job.c */
+int zkasic_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file);
+int zkasic_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file);
+void zkasic_result_put(struct zkasic_result *res);
+extern const struct drm_sched_backend_ops zkasic_sched_ops;
+
+#endif /* ZKASIC_DRV_H */

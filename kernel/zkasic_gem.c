@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zkasic: buffers. shmem-backed GEM objects, pinned and mapped into the
+ * device address space of each context that uses them; mmap and PRIME come
+ * from the shmem helpers.
+ */
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_print.h>
+#include <drm/drm_vma_manager.h>
+#include <linux/dma-fence.h>
+
+#include "zkasic_drv.h"
+
+static void zkasic_bo_unmap_all(struct zkasic_bo *bo)
+{
+	struct zkasic_mapping *m, *tmp;
+	u64 size = bo->base.base.size;
+
+	list_for_each_entry_safe(m, tmp, &bo->mappings, node) {
+		struct zkasic_ctx *ctx = m->ctx;
+		struct dma_fence *last;
+
+		/*
+		 * The context's jobs may still read or write these pages:
+		 * unmap only once its last submitted job has finished.
+		 */
+		mutex_lock(&ctx->lock);
+		last = dma_fence_get(ctx->last_done);
+		mutex_unlock(&ctx->lock);
+		if (last) {
+			dma_fence_wait(last, false);
+			dma_fence_put(last);
+		}
+		mutex_lock(&ctx->lock);
+		zkasic_ctx_unmap(ctx, m->vma.start, size);
+		drm_mm_remove_node(&m->vma);
+		mutex_unlock(&ctx->lock);
+		zkasic_mmu_invalidate(ctx->zdev, ctx->slot);
+		list_del(&m->node);
+		zkasic_ctx_put(ctx);
+		kfree(m);
+	}
+}
+
+static void zkasic_bo_free(struct drm_gem_object *obj)
+{
+	struct zkasic_bo *bo = to_zkasic_bo(obj);
+
+	zkasic_bo_unmap_all(bo);
+	mutex_destroy(&bo->lock);
+	drm_gem_shmem_free(&bo->base);
+}
+
+static const struct drm_gem_object_funcs zkasic_gem_funcs = {
+	.free = zkasic_bo_free,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+};
+
+struct drm_gem_object *zkasic_gem_create_object(struct drm_device *drm, size_t size)
+{
+	struct zkasic_bo *bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&bo->lock);
+	INIT_LIST_HEAD(&bo->mappings);
+	bo->base.base.funcs = &zkasic_gem_funcs;
+	return &bo->base.base;
+}
+
+/* The iova of @bo in @ctx, mapping it there first if needed. */
+static int zkasic_bo_map(struct zkasic_bo *bo, struct zkasic_ctx *ctx, u64 *iova)
+{
+	u64 size = bo->base.base.size;
+	struct zkasic_mapping *m;
+	struct sg_table *sgt;
+	int ret;
+
+	mutex_lock(&bo->lock);
+	list_for_each_entry(m, &bo->mappings, node) {
+		if (m->ctx == ctx) {
+			*iova = m->vma.start;
+			mutex_unlock(&bo->lock);
+			return 0;
+		}
+	}
+	/* Pins the pages and maps them for DMA (for imports: their sgt). */
+	sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
+	if (IS_ERR(sgt)) {
+		ret = PTR_ERR(sgt);
+		goto out;
+	}
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	mutex_lock(&ctx->lock);
+	ret = drm_mm_insert_node_generic(&ctx->mm, &m->vma, size, ZKASIC_PAGE_SIZE, 0, 0);
+	if (!ret) {
+		ret = zkasic_ctx_map(ctx, m->vma.start, sgt, size);
+		if (ret)
+			drm_mm_remove_node(&m->vma);
+	}
+	mutex_unlock(&ctx->lock);
+	if (ret) {
+		kfree(m);
+		goto out;
+	}
+	kref_get(&ctx->ref);
+	m->ctx = ctx;
+	list_add(&m->node, &bo->mappings);
+	*iova = m->vma.start;
+out:
+	mutex_unlock(&bo->lock);
+	return ret;
+}
+
+int zkasic_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct zkasic_file *zfile = file->driver_priv;
+	struct drm_zkasic_bo_create *args = data;
+	struct drm_gem_shmem_object *shmem;
+	struct drm_gem_object *obj;
+	u64 iova;
+	int ret;
+
+	if (args->flags & ~DRM_ZKASIC_BO_DEVMEM)
+		return -EINVAL;
+	/*
+	 * Device-memory buffers need the driver to clear DRAM through its own
+	 * context before handing it out; not implemented yet.
+	 */
+	if (args->flags & DRM_ZKASIC_BO_DEVMEM)
+		return -EOPNOTSUPP;
+	if (!args->size || args->size > ZKASIC_MAX_BO_SIZE)
+		return -EINVAL;
+
+	shmem = drm_gem_shmem_create(drm, PAGE_ALIGN(args->size));
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+	obj = &shmem->base;
+
+	ret = zkasic_bo_map(to_zkasic_bo(obj), zfile->ctx, &iova);
+	if (ret)
+		goto out;
+	ret = drm_gem_create_mmap_offset(obj);
+	if (ret)
+		goto out;
+	ret = drm_gem_handle_create(file, obj, &args->handle);
+	if (ret)
+		goto out;
+	args->iova = iova;
+	args->mmap_offset = drm_vma_node_offset_addr(&obj->vma_node);
+out:
+	/* The handle, if any, holds the object now. */
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+int zkasic_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct zkasic_file *zfile = file->driver_priv;
+	struct drm_zkasic_bo_info *args = data;
+	struct drm_gem_object *obj;
+	u64 iova;
+	int ret;
+
+	if (args->flags)
+		return -EINVAL;
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+	ret = zkasic_bo_map(to_zkasic_bo(obj), zfile->ctx, &iova);
+	if (!ret)
+		ret = drm_gem_create_mmap_offset(obj);
+	if (!ret) {
+		args->iova = iova;
+		args->mmap_offset = drm_vma_node_offset_addr(&obj->vma_node);
+		args->size = obj->size;
+	}
+	drm_gem_object_put(obj);
+	return ret;
+}
