@@ -56,7 +56,7 @@ struct zkasic_queue {
 	u32 next_seq;
 	struct zkasic_job **inflight;	/* by seq % entries */
 
-	spinlock_t fence_lock;
+	spinlock_t fence_lock;		/* the hardware fences' lock */
 	u64 fence_context;
 	u64 fence_seqno;
 
