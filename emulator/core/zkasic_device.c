@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "zkasic_internal.h"
 #include <zkasic/zkmath.h>
@@ -252,7 +253,15 @@ struct zkasic_dev *zkasic_create(const struct zkasic_config *cfg,
 	d->cap_curves = zk_probe_curves();
 	d->cap_fields = zk_probe_fields();
 	pthread_mutex_init(&d->lock, NULL);
-	pthread_cond_init(&d->res_cond, NULL);
+	{
+		pthread_condattr_t attr;
+
+		/* Resource waits time out to tick Q_PROGRESS: monotonic. */
+		pthread_condattr_init(&attr);
+		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+		pthread_cond_init(&d->res_cond, &attr);
+		pthread_condattr_destroy(&attr);
+	}
 	for (i = 0; i < ZKASIC_MAX_QUEUES; i++) {
 		d->q[i].dev = d;
 		d->q[i].id = i;

@@ -23,15 +23,55 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <endian.h>
 
 #include "zkasic_internal.h"
 #include <zkasic/zkmath.h>
 
+/* Sum of the other queues' Q_PROGRESS. */
+static uint64_t zk_others_progress(struct zkasic_dev *d, struct zk_queue *q)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < d->nqueues; i++)
+		if (&d->q[i] != q)
+			sum += zk_load(&d->q[i].progress);
+	return sum;
+}
+
+/*
+ * Wait (dev->lock held) until an engine or staging memory is given back.
+ * A queue waiting behind other queues' work is not hung: while theirs
+ * progresses, so does its Q_PROGRESS, so that a driver's progress
+ * watchdog only fires on a device that really stopped.
+ */
+static void zk_wait_resource(struct zk_job *j, uint64_t *seen)
+{
+	struct zkasic_dev *d = j->dev;
+	struct timespec ts;
+	uint64_t others;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_nsec += 50 * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(&d->res_cond, &d->lock, &ts);
+	others = zk_others_progress(d, j->q);
+	if (others != *seen) {
+		*seen = others;
+		__atomic_fetch_add(&j->q->progress, 1, __ATOMIC_RELAXED);
+	}
+}
+
 void *zk_work_alloc(struct zk_job *j, uint64_t bytes, int *status)
 {
 	struct zkasic_dev *d = j->dev;
+	uint64_t seen;
 	void *p;
 
 	if (bytes > d->work_budget || bytes != (size_t)bytes) {
@@ -39,8 +79,9 @@ void *zk_work_alloc(struct zk_job *j, uint64_t bytes, int *status)
 		return NULL;
 	}
 	pthread_mutex_lock(&d->lock);
+	seen = zk_others_progress(d, j->q);
 	while (zk_job_live(j) && d->work_budget - d->work_used < bytes)
-		pthread_cond_wait(&d->res_cond, &d->lock);
+		zk_wait_resource(j, &seen);
 	if (!zk_job_live(j)) {
 		pthread_mutex_unlock(&d->lock);
 		*status = ZK_ABORT;
@@ -74,6 +115,7 @@ static int zk_engine_get(struct zk_job *j, enum zk_engine_kind kind)
 	struct zkasic_dev *d = j->dev;
 	unsigned int first, n, i;
 	int got = ZK_ABORT;
+	uint64_t seen;
 
 	switch (kind) {
 	case ZK_ENGINE_MSM:
@@ -90,6 +132,7 @@ static int zk_engine_get(struct zk_job *j, enum zk_engine_kind kind)
 		break;
 	}
 	pthread_mutex_lock(&d->lock);
+	seen = zk_others_progress(d, j->q);
 	while (zk_job_live(j)) {
 		for (i = first; i < first + n; i++) {
 			if (!d->engines[i].busy) {
@@ -101,7 +144,7 @@ static int zk_engine_get(struct zk_job *j, enum zk_engine_kind kind)
 		}
 		if (got >= 0)
 			break;
-		pthread_cond_wait(&d->res_cond, &d->lock);
+		zk_wait_resource(j, &seen);
 	}
 	pthread_mutex_unlock(&d->lock);
 	return got;

@@ -227,6 +227,8 @@ static int zk_mmu_access(struct zk_job *j, uint64_t iova, uint8_t *buf,
 		if (buf) {
 			j->bytes_moved += chunk;
 			buf += chunk;
+			/* A chunk moved is a unit of work for Q_PROGRESS. */
+			__atomic_fetch_add(&j->q->progress, 1, __ATOMIC_RELAXED);
 		}
 		iova += chunk;
 		len -= chunk;

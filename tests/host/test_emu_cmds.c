@@ -784,6 +784,66 @@ TEST_F(cmd, queues_share_engines_concurrently)
 	EXPECT_GT(fg_rd64(g, ZKASIC_REG_BUSY_NS(4)), 0);
 }
 
+/*
+ * Three long MSMs on three queues of a SKU with two MSM engines: the queue
+ * left waiting for an engine still shows progress (a driver's watchdog
+ * must not take it for hung), and all three results are right.
+ */
+TEST_F_TIMEOUT(cmd, waiting_for_an_engine_still_progresses, 120)
+{
+	struct fake_guest *g = self->g;
+	const uint32_t n = 1U << 17;
+	uint64_t pa = fg_alloc(g, (uint64_t)n * 96), i, p0[3], end;
+	uint8_t gen[64], want[64], got[64], k[32] = { 0 };
+	struct drm_zkasic_cmd c = {
+		.opcode = DRM_ZKASIC_OP_MSM, .kind = ZKM_BN254_G1, .count = n,
+		.src0 = 0x100000000ULL, .src1 = 0x100000000ULL + (uint64_t)n * 64,
+	};
+	struct zkasic_cqe cqe;
+	unsigned int q, moved = 0, rounds = 0;
+
+	ASSERT_EQ(0, zk_curve_generator(ZKM_BN254_G1, gen));
+	for (i = 0; i < n; i++) {
+		memcpy(fg_ptr(g, pa) + i * 64, gen, 64);
+		fg_ptr(g, pa)[(uint64_t)n * 64 + i * 32] = 3;
+	}
+	fg_map(g, FG_CTX, c.src0, pa, (uint64_t)n * 96 / FG_PAGE, 0);
+	ASSERT_EQ(0, fg_queue_setup(g, 2, 4, 4));
+	for (q = 0; q < 3; q++) {
+		c.dst = BUF2 + q * 64;
+		fg_submit(g, q, &c, 1, q);
+	}
+	/* Sample while all three are still running or waiting. */
+	end = fg_now_ms() + 20000;
+	while (fg_now_ms() < end && moved != 7 && rounds < 50) {
+		for (q = 0; q < 3; q++)
+			p0[q] = fg_rd64(g, ZKASIC_QREG(q, ZKASIC_Q_PROGRESS));
+		usleep(50000);
+		if (fg_cqe_ready(g, 0) || fg_cqe_ready(g, 1) || fg_cqe_ready(g, 2))
+			break;
+		for (q = 0; q < 3; q++)
+			if (fg_rd64(g, ZKASIC_QREG(q, ZKASIC_Q_PROGRESS)) > p0[q])
+				moved |= 1U << q;
+		rounds++;
+	}
+	EXPECT_EQ(7, moved);
+	k[0] = 3;
+	k[1] = 0;
+	{
+		uint64_t sum = 3ULL * n;
+
+		for (i = 0; i < 8; i++)
+			k[i] = (uint8_t)(sum >> (8 * i));
+	}
+	ASSERT_EQ(0, zkm_msm(ZKM_BN254_G1, gen, k, 1, 0, want, NULL));
+	for (q = 0; q < 3; q++) {
+		ASSERT_EQ(0, fg_wait_cqe_opt(g, q, &cqe, 60000, 1));
+		EXPECT_EQ(0, cqe.status);
+		fg_get(g, BUF2 + q * 64, got, 64);
+		EXPECT_EQ(0, memcmp(got, want, 64));
+	}
+}
+
 TEST_F_TIMEOUT(cmd, reset_during_a_long_msm_writes_nothing, 120)
 {
 	struct fake_guest *g = self->g;
