@@ -156,6 +156,12 @@ static int zkasic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = zkasic_device_init(zdev);
 	if (ret)
 		return ret;
+	ret = zkasic_hwmon_init(zdev);
+	if (ret) {
+		zkasic_device_fini(zdev);
+		return ret;
+	}
+	zkasic_debugfs_init(zdev);
 	ret = drm_dev_register(&zdev->drm, 0);
 	if (ret) {
 		zkasic_device_fini(zdev);
@@ -188,6 +194,7 @@ static struct pci_driver zkasic_pci_driver = {
 	.id_table = zkasic_pci_ids,
 	.probe = zkasic_probe,
 	.remove = zkasic_remove,
+	.dev_groups = zkasic_attr_groups,
 };
 module_pci_driver(zkasic_pci_driver);
 

@@ -213,6 +213,11 @@ struct drm_gem_object *zkasic_gem_create_object(struct drm_device *drm, size_t s
 int zkasic_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *file);
 int zkasic_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *file);
 
+/* zkasic_sysfs.c, zkasic_debugfs.c */
+extern const struct attribute_group *zkasic_attr_groups[];
+int zkasic_hwmon_init(struct zkasic_device *zdev);
+void zkasic_debugfs_init(struct zkasic_device *zdev);
+
 /* zkasic_job.c */
 int zkasic_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file);
 int zkasic_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file);

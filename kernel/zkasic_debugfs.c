@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zkasic: debugfs (/sys/kernel/debug/accel/<minor>/): the state of every
+ * hardware queue, as the driver and the device each see it, for diagnosing
+ * stuck or slow queues.
+ */
+#include <drm/drm_debugfs.h>
+#include <drm/drm_file.h>
+#include <linux/seq_file.h>
+
+#include "zkasic_drv.h"
+
+static int zkasic_debugfs_queues(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct zkasic_device *zdev = to_zkasic(entry->dev);
+	unsigned int i;
+	int idx;
+
+	if (!drm_dev_enter(&zdev->drm, &idx))
+		return -ENODEV;
+	seq_puts(m, "queue sq_tail cq_head phase dev_sq_head dev_cq_tail status inflight progress\n");
+	for (i = 0; i < zdev->num_queues; i++) {
+		struct zkasic_queue *q = &zdev->queues[i];
+		unsigned int inflight = 0;
+		unsigned long flags;
+		u32 j, sq_tail, cq_head, phase;
+
+		spin_lock_irqsave(&q->lock, flags);
+		for (j = 0; j < q->entries; j++)
+			inflight += !!q->inflight[j];
+		sq_tail = q->sq_tail;
+		cq_head = q->cq_head;
+		phase = q->cq_phase;
+		spin_unlock_irqrestore(&q->lock, flags);
+		seq_printf(m, "%5u %7u %7u %5u %11u %11u %#6x %8u %llu\n", i, sq_tail,
+			   cq_head, phase,
+			   zk_read(zdev, ZKASIC_QREG(i, ZKASIC_Q_SQ_HEAD)),
+			   zk_read(zdev, ZKASIC_QREG(i, ZKASIC_Q_CQ_TAIL)),
+			   zk_read(zdev, ZKASIC_QREG(i, ZKASIC_Q_STATUS)), inflight,
+			   zk_read64(zdev, ZKASIC_QREG(i, ZKASIC_Q_PROGRESS)));
+	}
+	seq_printf(m, "status %#x int_status %#x errors %u last_error %#x\n",
+		   zk_read(zdev, ZKASIC_REG_STATUS), zk_read(zdev, ZKASIC_REG_INT_STATUS),
+		   zk_read(zdev, ZKASIC_REG_ERR_COUNT), zk_read(zdev, ZKASIC_REG_ERR_STATUS));
+	drm_dev_exit(idx);
+	return 0;
+}
+
+void zkasic_debugfs_init(struct zkasic_device *zdev)
+{
+	drm_debugfs_add_file(&zdev->drm, "queues", zkasic_debugfs_queues, NULL);
+}
