@@ -17,10 +17,6 @@
  * Affine points have no flag: (0, 0) stands for infinity, which is safe
  * because it is never on these curves (b != 0).
  */
-#ifndef ZKM_CAT
-#define ZKM_CAT_(a, b) a##b
-#define ZKM_CAT(a, b) ZKM_CAT_(a, b)
-#endif
 
 #define ECN(x) ZKM_CAT(EC, _##x)
 #define EFN(x) ZKM_CAT(EF, _##x)

@@ -20,7 +20,20 @@
 
 #define ZKM_INLINE static inline __attribute__((always_inline))
 
+/* token pasting for the templates (ec_impl.h, msm_impl.h, ntt_impl.h) */
+#define ZKM_CAT_(a, b) a##b
+#define ZKM_CAT(a, b) ZKM_CAT_(a, b)
+
 typedef unsigned __int128 zkm_u128;
+
+/*
+ * ZKM_USE_ADX (set by the *_adx.c translation units, which are only entered
+ * after a CPUID check) switches 4- and 6-limb multiplication to MULX/ADX
+ * assembly; everything else is portable C.
+ */
+#if defined(ZKM_USE_ADX) && ZKM_USE_ADX
+#include "mont_adx.h"
+#endif
 
 /* r = a + b mod p */
 ZKM_INLINE void mont_add(uint64_t *r, const uint64_t *a, const uint64_t *b,
@@ -116,13 +129,39 @@ ZKM_INLINE int mont_lt(const uint64_t *a, const uint64_t *p, const int n)
 	return 0;
 }
 
+/* r = t - p if t >= p, else t; t < 2p */
+ZKM_INLINE void mont_reduce_once(uint64_t *r, const uint64_t *t, const uint64_t *p, const int n)
+{
+	uint64_t s[8], br = 0;
+
+#pragma GCC unroll 8
+	for (int i = 0; i < n; i++) {
+		zkm_u128 x = (zkm_u128)t[i] - p[i] - br;
+		s[i] = (uint64_t)x;
+		br = (uint64_t)(x >> 64) & 1;
+	}
+	uint64_t mask = -br;
+#pragma GCC unroll 8
+	for (int i = 0; i < n; i++)
+		r[i] = (t[i] & mask) | (s[i] & ~mask);
+}
+
 /* r = a * b / 2^(64n) mod p (CIOS, no extra carry word; see top comment) */
 ZKM_INLINE void mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b,
 			 const uint64_t *p, const uint64_t pinv, const int n)
 {
 	uint64_t t[8] = { 0 };
-	uint64_t s[8];
-	uint64_t br = 0;
+
+#if defined(ZKM_USE_ADX) && ZKM_USE_ADX
+	if (n == 4 || n == 6) {
+		if (n == 4)
+			mont4_mul_adx_raw(t, a, b, p, pinv);
+		else
+			mont6_mul_adx_raw(t, a, b, p, pinv);
+		mont_reduce_once(r, t, p, n);
+		return;
+	}
+#endif
 
 #pragma GCC unroll 8
 	for (int i = 0; i < n; i++) {
@@ -143,16 +182,7 @@ ZKM_INLINE void mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b,
 		}
 		t[n - 1] = C + A;
 	}
-#pragma GCC unroll 8
-	for (int i = 0; i < n; i++) {
-		zkm_u128 x = (zkm_u128)t[i] - p[i] - br;
-		s[i] = (uint64_t)x;
-		br = (uint64_t)(x >> 64) & 1;
-	}
-	uint64_t mask = -br;
-#pragma GCC unroll 8
-	for (int i = 0; i < n; i++)
-		r[i] = (t[i] & mask) | (s[i] & ~mask);
+	mont_reduce_once(r, t, p, n);
 }
 
 /* r = a^e for an exponent of ne limbs (square and multiply, not constant time) */

@@ -14,10 +14,6 @@
  * a shared counter; each task sums its points into XYZZ buckets, reduces
  * them with a running sum, and the partial sums are combined at the end.
  */
-#ifndef ZKM_CAT
-#define ZKM_CAT_(a, b) a##b
-#define ZKM_CAT(a, b) ZKM_CAT_(a, b)
-#endif
 
 #define ECN(x) ZKM_CAT(EC, _##x)
 #define FRN(x) ZKM_CAT(FR, _##x)

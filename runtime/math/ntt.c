@@ -1,47 +1,8 @@
 // SPDX-License-Identifier: MIT
-/*
- * zkm_ntt: argument checks and dispatch to the per-field instances of
- * ntt_impl.h (BN254 Fr, BLS12-381 Fr, Goldilocks).
- */
-#include <pthread.h>
-#include <stdlib.h>
-#include <string.h>
-
+/* zkm_ntt: argument checks, then the generic or MULX/ADX kernel (kernels.h). */
 #include <zkasic/zkmath.h>
 
-#include "exec.h"
-#include "fields.h"
-#include "goldilocks.h"
-
-#define NF bn254_fr
-#define NTT_ADICITY BN254_FR_TWO_ADICITY
-#define NTT_ROOT(r) memcpy((r)->v, bn254_fr_ROOT_MONT, 32)
-#define NTT_GEN(g) memcpy((g)->v, bn254_fr_GEN_MONT, 32)
-#include "ntt_impl.h"
-#undef NF
-#undef NTT_ADICITY
-#undef NTT_ROOT
-#undef NTT_GEN
-
-#define NF bls12_381_fr
-#define NTT_ADICITY BLS12_381_FR_TWO_ADICITY
-#define NTT_ROOT(r) memcpy((r)->v, bls12_381_fr_ROOT_MONT, 32)
-#define NTT_GEN(g) memcpy((g)->v, bls12_381_fr_GEN_MONT, 32)
-#include "ntt_impl.h"
-#undef NF
-#undef NTT_ADICITY
-#undef NTT_ROOT
-#undef NTT_GEN
-
-#define NF goldilocks
-#define NTT_ADICITY GOLDILOCKS_TWO_ADICITY
-#define NTT_ROOT(r) ((r)->v[0] = GOLDILOCKS_ROOT)
-#define NTT_GEN(g) ((g)->v[0] = GOLDILOCKS_GENERATOR)
-#include "ntt_impl.h"
-#undef NF
-#undef NTT_ADICITY
-#undef NTT_ROOT
-#undef NTT_GEN
+#include "kernels.h"
 
 #define ZKM_NTT_FLAGS (ZKM_NTT_INVERSE | ZKM_NTT_COSET | ZKM_NTT_COSET_SHIFT | \
 		       ZKM_NTT_BITREV_IN | ZKM_NTT_BITREV_OUT | ZKM_NTT_MONT)
@@ -62,13 +23,9 @@ int zkm_ntt(int field, void *data, unsigned int log_n, size_t batch,
 	zkm_run_init(&run, ex);
 	if (zkm_aborted(&run))
 		return ZKM_EABORTED;
-	switch (field) {
-	case ZKM_BN254_FR:
-		return bn254_fr_ntt(data, log_n, batch, flags, shift, &run);
-	case ZKM_BLS12_381_FR:
-		return bls12_381_fr_ntt(data, log_n, batch, flags, shift, &run);
-	case ZKM_GOLDILOCKS:
-		return goldilocks_ntt(data, log_n, batch, flags, shift, &run);
-	}
-	return ZKM_EINVAL;
+#if ZKM_HAVE_ADX_KERNELS
+	if (zkm_use_adx())
+		return zkm_ntt_kernel_adx(field, data, log_n, batch, flags, shift, &run);
+#endif
+	return zkm_ntt_kernel_generic(field, data, log_n, batch, flags, shift, &run);
 }

@@ -26,10 +26,6 @@
  * first use and kept for the life of the process (a mutex guards building;
  * readers take the published pointer with acquire semantics).
  */
-#ifndef ZKM_CAT
-#define ZKM_CAT_(a, b) a##b
-#define ZKM_CAT(a, b) ZKM_CAT_(a, b)
-#endif
 
 #define NN(x) ZKM_CAT(NF, _##x)
 #define NT NN(t)

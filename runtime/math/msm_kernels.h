@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * MSM kernel: the per-curve Pippenger instances of msm_impl.h and their
+ * dispatcher, compiled once per ISA (msm_generic.c, msm_adx.c), which
+ * defines ZKM_ISA before including this.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <zkasic/zkmath.h>
+
+#include "curves.h"
+#include "exec.h"
+#include "kernels.h"
+
+#define EC bn254_g1
+#define FR bn254_fr
+#define FR_NBITS BN254_FR_BITS
+#include "msm_impl.h"
+#undef EC
+#undef FR
+#undef FR_NBITS
+
+#define EC bn254_g2
+#define FR bn254_fr
+#define FR_NBITS BN254_FR_BITS
+#include "msm_impl.h"
+#undef EC
+#undef FR
+#undef FR_NBITS
+
+#define EC bls12_381_g1
+#define FR bls12_381_fr
+#define FR_NBITS BLS12_381_FR_BITS
+#include "msm_impl.h"
+#undef EC
+#undef FR
+#undef FR_NBITS
+
+#define EC bls12_381_g2
+#define FR bls12_381_fr
+#define FR_NBITS BLS12_381_FR_BITS
+#include "msm_impl.h"
+#undef EC
+#undef FR
+#undef FR_NBITS
+
+int ZKM_CAT(zkm_msm_kernel_, ZKM_ISA)(int curve, const void *bases, const void *scalars,
+				     size_t n, unsigned int flags, void *result,
+				     const struct zkm_run *run)
+{
+	switch (curve) {
+	case ZKM_BN254_G1:
+		return bn254_g1_msm(bases, scalars, n, flags, result, run);
+	case ZKM_BN254_G2:
+		return bn254_g2_msm(bases, scalars, n, flags, result, run);
+	case ZKM_BLS12_381_G1:
+		return bls12_381_g1_msm(bases, scalars, n, flags, result, run);
+	case ZKM_BLS12_381_G2:
+		return bls12_381_g2_msm(bases, scalars, n, flags, result, run);
+	}
+	return ZKM_EINVAL;
+}
