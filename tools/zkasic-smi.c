@@ -191,7 +191,7 @@ static int is_zkasic(int minor, char *driver, size_t len)
 	if (n <= 0)
 		return 0;
 	link[n] = 0;
-	snprintf(driver, len, "%s", strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
+	snprintf(driver, len, "%.31s", strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
 	return !strcmp(driver, "zkasic");
 }
 
