@@ -109,14 +109,14 @@ static void read_hwmon(struct dev_state *d)
 	closedir(dh);
 }
 
-/* Jobs on the hardware, summed from debugfs (root only). */
-static int read_inflight(int minor)
+/* Jobs on the hardware, summed from debugfs (root only), named by PCI slot. */
+static int read_inflight(const char *pci)
 {
 	char path[128], line[256];
 	int total = 0, seen = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%d/queues", minor);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/queues", pci);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
@@ -200,7 +200,7 @@ static void read_static(struct dev_state *d)
 	char path[PATH_MAX], link[PATH_MAX], buf[128];
 	ssize_t n;
 
-	devpath(path, sizeof(path), d->minor, "");
+	snprintf(path, sizeof(path), "/sys/class/accel/accel%d/device", d->minor);
 	n = readlink(path, link, sizeof(link) - 1);
 	strcpy(d->pci, "?");
 	if (n > 0) {
@@ -235,7 +235,7 @@ static void read_counters(struct dev_state *d)
 	devpath(path, sizeof(path), d->minor, "errors");
 	d->errors = (unsigned long long)read_ll(path, 0);
 	read_hwmon(d);
-	d->inflight = read_inflight(d->minor);
+	d->inflight = read_inflight(d->pci);
 	read_procs(d);
 }
 
