@@ -2,6 +2,7 @@
 /*
  * zkasic: device bring-up, reset and recovery.
  */
+#include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 #include <linux/delay.h>
 #include <linux/iopoll.h>
@@ -69,6 +70,15 @@ static void zkasic_device_hw_start(struct zkasic_device *zdev)
 	zk_write(zdev, ZKASIC_REG_CTRL, ZKASIC_CTRL_ENABLE);
 }
 
+/* At the last reference to the device: every buffer is gone by then. */
+static void zkasic_devmem_fini(struct drm_device *drm, void *arg)
+{
+	struct zkasic_device *zdev = arg;
+
+	drm_mm_takedown(&zdev->devmem_mm);
+	mutex_destroy(&zdev->devmem_lock);
+}
+
 int zkasic_device_init(struct zkasic_device *zdev)
 {
 	struct pci_dev *pdev = zdev->pdev;
@@ -106,8 +116,23 @@ int zkasic_device_init(struct zkasic_device *zdev)
 			goto err_queues;
 	}
 	zkasic_device_hw_start(zdev);
+
+	mutex_init(&zdev->devmem_lock);
+	drm_mm_init(&zdev->devmem_mm, 0, zdev->devmem_size);
+	ret = drmm_add_action_or_reset(&zdev->drm, zkasic_devmem_fini, zdev);
+	if (ret)
+		goto err_stop;
+	zdev->kctx = zkasic_ctx_create(zdev, true);
+	if (IS_ERR(zdev->kctx)) {
+		ret = PTR_ERR(zdev->kctx);
+		zdev->kctx = NULL;
+		goto err_stop;
+	}
 	return 0;
 
+err_stop:
+	zkasic_device_reset(zdev);
+	i = zdev->num_queues;
 err_queues:
 	while (i--)
 		zkasic_queue_fini(&zdev->queues[i]);
@@ -122,6 +147,11 @@ void zkasic_device_fini(struct zkasic_device *zdev)
 {
 	unsigned int i;
 
+	if (zdev->kctx) {
+		zkasic_ctx_close(zdev->kctx);
+		zkasic_ctx_put(zdev->kctx);
+		zdev->kctx = NULL;
+	}
 	/* Stop the device first: after the reset it does no more DMA. */
 	zk_write(zdev, ZKASIC_REG_CTRL, 0);
 	zkasic_device_reset(zdev);

@@ -25,7 +25,7 @@ static int zkasic_open(struct drm_device *drm, struct drm_file *file)
 		drm_dev_exit(idx);
 		return -ENOMEM;
 	}
-	zfile->ctx = zkasic_ctx_create(zdev);
+	zfile->ctx = zkasic_ctx_create(zdev, false);
 	drm_dev_exit(idx);
 	if (IS_ERR(zfile->ctx)) {
 		int ret = PTR_ERR(zfile->ctx);

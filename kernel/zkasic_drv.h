@@ -81,6 +81,12 @@ struct zkasic_device {
 	size_t ctx_table_size;
 	struct ida ctx_ida;
 
+	/* The driver's own context (slot 0), used to clear device memory. */
+	struct zkasic_ctx *kctx;
+	/* Device DRAM allocator. */
+	struct mutex devmem_lock;
+	struct drm_mm devmem_mm;
+
 	/* Serialises recovery (device reset) against itself. */
 	struct mutex reset_lock;
 	atomic_t reset_count;
@@ -134,6 +140,9 @@ struct zkasic_bo {
 	struct drm_gem_shmem_object base;
 	struct mutex lock;		/* protects @mappings */
 	struct list_head mappings;
+	/* Device-memory buffers: a DRAM range instead of shmem pages. */
+	bool devmem;
+	struct drm_mm_node devmem_node;
 };
 
 struct zkasic_job {
@@ -201,10 +210,11 @@ void zkasic_queue_fail_inflight(struct zkasic_queue *q, struct zkasic_job *guilt
 irqreturn_t zkasic_queue_irq(int irq, void *arg);
 
 /* zkasic_mmu.c */
-struct zkasic_ctx *zkasic_ctx_create(struct zkasic_device *zdev);
+struct zkasic_ctx *zkasic_ctx_create(struct zkasic_device *zdev, bool kernel);
 void zkasic_ctx_put(struct zkasic_ctx *ctx);
 void zkasic_ctx_close(struct zkasic_ctx *ctx);
 int zkasic_ctx_map(struct zkasic_ctx *ctx, u64 iova, struct sg_table *sgt, u64 size);
+int zkasic_ctx_map_devmem(struct zkasic_ctx *ctx, u64 iova, u64 offset, u64 size);
 void zkasic_ctx_unmap(struct zkasic_ctx *ctx, u64 iova, u64 size);
 void zkasic_mmu_invalidate(struct zkasic_device *zdev, u32 slot);
 
@@ -222,6 +232,8 @@ void zkasic_debugfs_init(struct zkasic_device *zdev);
 int zkasic_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file);
 int zkasic_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file);
 void zkasic_result_put(struct zkasic_result *res);
+int zkasic_job_run_kernel(struct zkasic_device *zdev, const struct drm_zkasic_cmd *cmds,
+			  u32 count);
 extern const struct drm_sched_backend_ops zkasic_sched_ops;
 
 #endif /* ZKASIC_DRV_H */

@@ -45,12 +45,36 @@ static void zkasic_bo_unmap_all(struct zkasic_bo *bo)
 
 static void zkasic_bo_free(struct drm_gem_object *obj)
 {
+	struct zkasic_device *zdev = to_zkasic(obj->dev);
 	struct zkasic_bo *bo = to_zkasic_bo(obj);
 
 	zkasic_bo_unmap_all(bo);
+	if (bo->devmem && drm_mm_node_allocated(&bo->devmem_node)) {
+		mutex_lock(&zdev->devmem_lock);
+		drm_mm_remove_node(&bo->devmem_node);
+		mutex_unlock(&zdev->devmem_lock);
+	}
 	mutex_destroy(&bo->lock);
 	drm_gem_shmem_free(&bo->base);
 }
+
+static struct dma_buf *zkasic_devmem_export(struct drm_gem_object *obj, int flags)
+{
+	return ERR_PTR(-EOPNOTSUPP);	/* no host pages to share */
+}
+
+static int zkasic_devmem_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
+{
+	return -EOPNOTSUPP;		/* device DRAM is not CPU-visible */
+}
+
+/* Device-memory buffers: the shmem object is only a vehicle, never populated. */
+static const struct drm_gem_object_funcs zkasic_gem_devmem_funcs = {
+	.free = zkasic_bo_free,
+	.print_info = drm_gem_shmem_object_print_info,
+	.export = zkasic_devmem_export,
+	.mmap = zkasic_devmem_mmap,
+};
 
 static const struct drm_gem_object_funcs zkasic_gem_funcs = {
 	.free = zkasic_bo_free,
@@ -93,10 +117,13 @@ static int zkasic_bo_map(struct zkasic_bo *bo, struct zkasic_ctx *ctx, u64 *iova
 		}
 	}
 	/* Pins the pages and maps them for DMA (for imports: their sgt). */
-	sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
-	if (IS_ERR(sgt)) {
-		ret = PTR_ERR(sgt);
-		goto out;
+	sgt = NULL;
+	if (!bo->devmem) {
+		sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
+		if (IS_ERR(sgt)) {
+			ret = PTR_ERR(sgt);
+			goto out;
+		}
 	}
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m) {
@@ -106,7 +133,11 @@ static int zkasic_bo_map(struct zkasic_bo *bo, struct zkasic_ctx *ctx, u64 *iova
 	mutex_lock(&ctx->lock);
 	ret = drm_mm_insert_node_generic(&ctx->mm, &m->vma, size, ZKASIC_PAGE_SIZE, 0, 0);
 	if (!ret) {
-		ret = zkasic_ctx_map(ctx, m->vma.start, sgt, size);
+		if (bo->devmem)
+			ret = zkasic_ctx_map_devmem(ctx, m->vma.start,
+						    bo->devmem_node.start, size);
+		else
+			ret = zkasic_ctx_map(ctx, m->vma.start, sgt, size);
 		if (ret)
 			drm_mm_remove_node(&m->vma);
 	}
@@ -124,6 +155,84 @@ out:
 	return ret;
 }
 
+/*
+ * Zero device DRAM [@offset, +@size) through the driver's context, so a
+ * buffer never shows a previous owner's data.
+ */
+static int zkasic_devmem_clear(struct zkasic_device *zdev, u64 offset, u64 size)
+{
+	const u64 chunk = SZ_1G;
+	struct zkasic_ctx *kctx = zdev->kctx;
+	u64 iova = ZKASIC_VA_START + offset, done;
+	struct drm_zkasic_cmd *cmds;
+	u32 n = 0;
+	int ret;
+
+	cmds = kcalloc(DIV_ROUND_UP(size, chunk), sizeof(*cmds), GFP_KERNEL);
+	if (!cmds)
+		return -ENOMEM;
+	for (done = 0; done < size; done += chunk, n++) {
+		cmds[n].opcode = DRM_ZKASIC_OP_FILL;
+		cmds[n].dst = iova + done;
+		cmds[n].count = min(chunk, size - done);
+	}
+	mutex_lock(&kctx->lock);
+	ret = zkasic_ctx_map_devmem(kctx, iova, offset, size);
+	mutex_unlock(&kctx->lock);
+	if (!ret) {
+		ret = zkasic_job_run_kernel(zdev, cmds, n);
+		mutex_lock(&kctx->lock);
+		zkasic_ctx_unmap(kctx, iova, size);
+		mutex_unlock(&kctx->lock);
+		zkasic_mmu_invalidate(zdev, kctx->slot);
+	}
+	kfree(cmds);
+	return ret;
+}
+
+static int zkasic_bo_create_devmem(struct zkasic_device *zdev, struct drm_file *file,
+				   struct drm_zkasic_bo_create *args)
+{
+	struct zkasic_file *zfile = file->driver_priv;
+	u64 size = PAGE_ALIGN(args->size);
+	struct drm_gem_shmem_object *shmem;
+	struct drm_gem_object *obj;
+	struct zkasic_bo *bo;
+	u64 iova;
+	int ret;
+
+	if (size > zdev->devmem_size)
+		return -E2BIG;
+	shmem = drm_gem_shmem_create(&zdev->drm, size);
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+	obj = &shmem->base;
+	obj->funcs = &zkasic_gem_devmem_funcs;
+	bo = to_zkasic_bo(obj);
+	bo->devmem = true;
+
+	mutex_lock(&zdev->devmem_lock);
+	ret = drm_mm_insert_node_generic(&zdev->devmem_mm, &bo->devmem_node, size,
+					 ZKASIC_PAGE_SIZE, 0, 0);
+	mutex_unlock(&zdev->devmem_lock);
+	if (ret)
+		goto out;
+	ret = zkasic_devmem_clear(zdev, bo->devmem_node.start, size);
+	if (ret)
+		goto out;
+	ret = zkasic_bo_map(bo, zfile->ctx, &iova);
+	if (ret)
+		goto out;
+	ret = drm_gem_handle_create(file, obj, &args->handle);
+	if (ret)
+		goto out;
+	args->iova = iova;
+	args->mmap_offset = 0;
+out:
+	drm_gem_object_put(obj);
+	return ret;
+}
+
 int zkasic_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct zkasic_file *zfile = file->driver_priv;
@@ -135,14 +244,10 @@ int zkasic_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *
 
 	if (args->flags & ~DRM_ZKASIC_BO_DEVMEM)
 		return -EINVAL;
-	/*
-	 * Device-memory buffers need the driver to clear DRAM through its own
-	 * context before handing it out; not implemented yet.
-	 */
-	if (args->flags & DRM_ZKASIC_BO_DEVMEM)
-		return -EOPNOTSUPP;
 	if (!args->size || args->size > ZKASIC_MAX_BO_SIZE)
 		return -EINVAL;
+	if (args->flags & DRM_ZKASIC_BO_DEVMEM)
+		return zkasic_bo_create_devmem(to_zkasic(drm), file, args);
 
 	shmem = drm_gem_shmem_create(drm, PAGE_ALIGN(args->size));
 	if (IS_ERR(shmem))
@@ -180,11 +285,12 @@ int zkasic_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *fi
 	if (!obj)
 		return -ENOENT;
 	ret = zkasic_bo_map(to_zkasic_bo(obj), zfile->ctx, &iova);
-	if (!ret)
+	if (!ret && !to_zkasic_bo(obj)->devmem)
 		ret = drm_gem_create_mmap_offset(obj);
 	if (!ret) {
 		args->iova = iova;
-		args->mmap_offset = drm_vma_node_offset_addr(&obj->vma_node);
+		args->mmap_offset = to_zkasic_bo(obj)->devmem ? 0 :
+				    drm_vma_node_offset_addr(&obj->vma_node);
 		args->size = obj->size;
 	}
 	drm_gem_object_put(obj);

@@ -81,36 +81,16 @@ static struct drm_sched_entity *zkasic_ctx_entity(struct zkasic_ctx *ctx,
 	return &ctx->entities[q->id];
 }
 
-static int zkasic_job_alloc(struct zkasic_device *zdev, struct drm_zkasic_submit *args,
-			    struct zkasic_job **out)
+/* A job carrying a copy of @cmds (already checked) in a DMA buffer. */
+static struct zkasic_job *zkasic_job_alloc(struct zkasic_device *zdev,
+					   const struct drm_zkasic_cmd *cmds, u32 count)
 {
-	size_t size = array_size(args->cmd_count, sizeof(struct drm_zkasic_cmd));
-	struct drm_zkasic_cmd *cmds;
+	size_t size = array_size(count, sizeof(struct drm_zkasic_cmd));
 	struct zkasic_job *job;
-	unsigned int i;
-	int ret;
-
-	cmds = kvmalloc(size, GFP_KERNEL);
-	if (!cmds)
-		return -ENOMEM;
-	if (copy_from_user(cmds, u64_to_user_ptr(args->cmds), size)) {
-		ret = -EFAULT;
-		goto out;
-	}
-	for (i = 0; i < args->cmd_count; i++) {
-		if (!zkasic_cmd_valid(zdev, &cmds[i])) {
-			drm_dbg(&zdev->drm, "command %u (opcode %#x) is malformed\n",
-				i, cmds[i].opcode);
-			ret = -EINVAL;
-			goto out;
-		}
-	}
 
 	job = kzalloc(sizeof(*job), GFP_KERNEL);
-	if (!job) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!job)
+		return NULL;
 	job->result = kzalloc(sizeof(*job->result), GFP_KERNEL);
 	job->cmds_size = size;
 	job->cmds = dma_alloc_coherent(zdev->drm.dev, size, &job->cmds_dma, GFP_KERNEL);
@@ -119,19 +99,45 @@ static int zkasic_job_alloc(struct zkasic_device *zdev, struct drm_zkasic_submit
 			dma_free_coherent(zdev->drm.dev, size, job->cmds, job->cmds_dma);
 		kfree(job->result);
 		kfree(job);
-		ret = -ENOMEM;
-		goto out;
+		return NULL;
 	}
 	memcpy(job->cmds, cmds, size);
-	job->cmd_count = args->cmd_count;
+	job->cmd_count = count;
 	kref_init(&job->result->ref);
 	job->result->status = DRM_ZKASIC_STATUS_CANCELED;
 	job->result->err_index = U32_MAX;
-	*out = job;
-	ret = 0;
+	return job;
+}
+
+/* Copy the submission's commands from userspace and check every one. */
+static struct zkasic_job *zkasic_job_from_user(struct zkasic_device *zdev,
+					       struct drm_zkasic_submit *args)
+{
+	size_t size = array_size(args->cmd_count, sizeof(struct drm_zkasic_cmd));
+	struct zkasic_job *job = ERR_PTR(-EINVAL);
+	struct drm_zkasic_cmd *cmds;
+	unsigned int i;
+
+	cmds = kvmalloc(size, GFP_KERNEL);
+	if (!cmds)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(cmds, u64_to_user_ptr(args->cmds), size)) {
+		job = ERR_PTR(-EFAULT);
+		goto out;
+	}
+	for (i = 0; i < args->cmd_count; i++) {
+		if (!zkasic_cmd_valid(zdev, &cmds[i])) {
+			drm_dbg(&zdev->drm, "command %u (opcode %#x) is malformed\n",
+				i, cmds[i].opcode);
+			goto out;
+		}
+	}
+	job = zkasic_job_alloc(zdev, cmds, args->cmd_count);
+	if (!job)
+		job = ERR_PTR(-ENOMEM);
 out:
 	kvfree(cmds);
-	return ret;
+	return job;
 }
 
 /* Undo zkasic_job_alloc for a job the scheduler never saw. */
@@ -161,6 +167,71 @@ static int zkasic_job_add_deps(struct zkasic_job *job, struct drm_file *file,
 	return 0;
 }
 
+/* Give the job its sequence number and result slot. Called with ctx->lock held. */
+static void zkasic_job_arm(struct zkasic_ctx *ctx, struct zkasic_job *job)
+{
+	struct zkasic_result **slot;
+
+	drm_sched_job_arm(&job->base);
+	kref_get(&ctx->ref);
+	job->ctx = ctx;
+	job->result->seqno = ++ctx->last_seqno;
+	job->result->done = dma_fence_get(&job->base.s_fence->finished);
+	slot = &ctx->results[job->result->seqno % DRM_ZKASIC_MAX_RESULTS];
+	if (*slot)
+		zkasic_result_put(*slot);
+	kref_get(&job->result->ref);
+	*slot = job->result;
+	dma_fence_put(ctx->last_done);
+	ctx->last_done = dma_fence_get(&job->base.s_fence->finished);
+}
+
+/*
+ * Run driver-built commands in the driver's context (slot 0) on queue 0 and
+ * wait for them; used to clear device memory before it changes hands.
+ */
+int zkasic_job_run_kernel(struct zkasic_device *zdev, const struct drm_zkasic_cmd *cmds,
+			  u32 count)
+{
+	struct zkasic_ctx *ctx = zdev->kctx;
+	struct drm_sched_entity *entity;
+	struct zkasic_result *res;
+	struct zkasic_job *job;
+	int ret;
+
+	job = zkasic_job_alloc(zdev, cmds, count);
+	if (!job)
+		return -ENOMEM;
+	job->queue = &zdev->queues[0];
+	mutex_lock(&ctx->lock);
+	entity = zkasic_ctx_entity(ctx, job->queue);
+	ret = entity ? 0 : -ENOMEM;
+	if (!ret)
+#ifdef HAVE_SCHED_JOB_INIT_CLIENT_ID
+		ret = drm_sched_job_init(&job->base, entity, 1, ctx, 0);
+#else
+		ret = drm_sched_job_init(&job->base, entity, 1, ctx);
+#endif
+	if (ret) {
+		mutex_unlock(&ctx->lock);
+		zkasic_job_discard(zdev, job);
+		return ret;
+	}
+	zkasic_job_arm(ctx, job);
+	res = job->result;
+	kref_get(&res->ref);
+	drm_sched_entity_push_job(&job->base);
+	mutex_unlock(&ctx->lock);
+
+	dma_fence_wait(res->done, false);
+	ret = res->status == DRM_ZKASIC_STATUS_OK ? 0 : -EIO;
+	if (ret)
+		drm_err(&zdev->drm, "driver job failed: status %#x at command %u\n",
+			res->status, res->err_index);
+	zkasic_result_put(res);
+	return ret;
+}
+
 int zkasic_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct zkasic_device *zdev = to_zkasic(drm);
@@ -168,7 +239,6 @@ int zkasic_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 	struct drm_zkasic_submit *args = data;
 	struct drm_syncobj *out_syncobj = NULL;
 	struct drm_sched_entity *entity;
-	struct zkasic_result **slot;
 	struct zkasic_job *job;
 	int ret, idx;
 
@@ -186,9 +256,11 @@ int zkasic_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 			goto out_exit;
 		}
 	}
-	ret = zkasic_job_alloc(zdev, args, &job);
-	if (ret)
+	job = zkasic_job_from_user(zdev, args);
+	if (IS_ERR(job)) {
+		ret = PTR_ERR(job);
 		goto out_syncobj;
+	}
 	job->queue = &zdev->queues[args->queue];
 
 	mutex_lock(&ctx->lock);
@@ -210,18 +282,7 @@ int zkasic_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 		goto err_unlock;
 	}
 
-	drm_sched_job_arm(&job->base);
-	kref_get(&ctx->ref);
-	job->ctx = ctx;
-	job->result->seqno = ++ctx->last_seqno;
-	job->result->done = dma_fence_get(&job->base.s_fence->finished);
-	slot = &ctx->results[job->result->seqno % DRM_ZKASIC_MAX_RESULTS];
-	if (*slot)
-		zkasic_result_put(*slot);
-	kref_get(&job->result->ref);
-	*slot = job->result;
-	dma_fence_put(ctx->last_done);
-	ctx->last_done = dma_fence_get(&job->base.s_fence->finished);
+	zkasic_job_arm(ctx, job);
 	args->seqno = job->result->seqno;
 	if (out_syncobj)
 		drm_syncobj_replace_fence(out_syncobj, &job->base.s_fence->finished);

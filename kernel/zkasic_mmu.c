@@ -117,6 +117,25 @@ int zkasic_ctx_map(struct zkasic_ctx *ctx, u64 iova, struct sg_table *sgt, u64 s
 	return 0;
 }
 
+/* Map device DRAM [@offset, +@size) at @iova. Called with ctx->lock held. */
+int zkasic_ctx_map_devmem(struct zkasic_ctx *ctx, u64 iova, u64 offset, u64 size)
+{
+	u64 done;
+
+	for (done = 0; done < size; done += ZKASIC_PAGE_SIZE) {
+		struct zkasic_pt *pt = zkasic_pt_walk(ctx, iova + done, true);
+
+		if (!pt) {
+			zkasic_ctx_unmap(ctx, iova, done);
+			return -ENOMEM;
+		}
+		pt->cpu[ZKASIC_PT_INDEX(iova + done, 0)] =
+			cpu_to_le64(((offset + done) & ZKASIC_PTE_ADDR_MASK) |
+				    ZKASIC_PTE_VALID | ZKASIC_PTE_WRITE | ZKASIC_PTE_DEVMEM);
+	}
+	return 0;
+}
+
 /* Called with ctx->lock held; the caller invalidates the device's TLB. */
 void zkasic_ctx_unmap(struct zkasic_ctx *ctx, u64 iova, u64 size)
 {
@@ -130,7 +149,8 @@ void zkasic_ctx_unmap(struct zkasic_ctx *ctx, u64 iova, u64 size)
 	}
 }
 
-struct zkasic_ctx *zkasic_ctx_create(struct zkasic_device *zdev)
+/* A context for an open file, or with @kernel the driver's own (slot 0). */
+struct zkasic_ctx *zkasic_ctx_create(struct zkasic_device *zdev, bool kernel)
 {
 	struct zkasic_ctx *ctx;
 	int ret, slot;
@@ -141,10 +161,15 @@ struct zkasic_ctx *zkasic_ctx_create(struct zkasic_device *zdev)
 	kref_init(&ctx->ref);
 	mutex_init(&ctx->lock);
 	ctx->zdev = zdev;
-	drm_dev_get(&zdev->drm);
+	/* The driver's context lives inside the device: no reference cycle. */
+	if (!kernel)
+		drm_dev_get(&zdev->drm);
 
 	/* Slot 0 belongs to the driver. */
-	slot = ida_alloc_range(&zdev->ctx_ida, 1, zdev->num_ctx - 1, GFP_KERNEL);
+	if (kernel)
+		slot = ida_alloc_range(&zdev->ctx_ida, 0, 0, GFP_KERNEL);
+	else
+		slot = ida_alloc_range(&zdev->ctx_ida, 1, zdev->num_ctx - 1, GFP_KERNEL);
 	if (slot < 0) {
 		ret = slot == -ENOSPC ? -EBUSY : slot;
 		goto err;
@@ -162,7 +187,8 @@ struct zkasic_ctx *zkasic_ctx_create(struct zkasic_device *zdev)
 err_slot:
 	ida_free(&zdev->ctx_ida, slot);
 err:
-	drm_dev_put(&zdev->drm);
+	if (!kernel)
+		drm_dev_put(&zdev->drm);
 	kvfree(ctx);
 	return ERR_PTR(ret);
 }
@@ -196,8 +222,9 @@ static void zkasic_ctx_release(struct kref *ref)
 	zkasic_pt_free(zdev, &ctx->root);
 	ida_free(&zdev->ctx_ida, ctx->slot);
 	mutex_destroy(&ctx->lock);
+	if (ctx->slot)
+		drm_dev_put(&zdev->drm);
 	kvfree(ctx);
-	drm_dev_put(&zdev->drm);
 }
 
 void zkasic_ctx_put(struct zkasic_ctx *ctx)

@@ -117,7 +117,7 @@ static DEVICE_ATTR_RO(engine_busy_ns);
  * hardware fail with ABORTED. (PCI's own "reset" attribute does an FLR.)
  */
 static ssize_t device_reset_store(struct device *dev, struct device_attribute *attr,
-			   const char *buf, size_t count)
+				  const char *buf, size_t count)
 {
 	struct zkasic_device *zdev = dev_get_drvdata(dev);
 	bool val;

@@ -76,7 +76,11 @@ struct drm_zkasic_get_param {
 	__u64 value;	/* out */
 };
 
-/* Buffer in device memory rather than host memory: not CPU-mappable. */
+/*
+ * Buffer in device memory (DRAM) rather than host memory: zeroed when
+ * created, not CPU-mappable (mmap_offset 0) and not exportable; fill it with
+ * COPY commands, e.g. to keep a circuit's MSM bases resident.
+ */
 #define DRM_ZKASIC_BO_DEVMEM		(1U << 0)
 
 struct drm_zkasic_bo_create {
