@@ -33,6 +33,7 @@
 #define ZKASIC_VA_START		SZ_1M	/* iova 0 is never valid */
 #define ZKASIC_MAX_BO_SIZE	(16ULL << 30)
 #define ZKASIC_MAX_IN_SYNCOBJS	64
+#define ZKASIC_NUM_PRIOS	3	/* uapi priorities: normal, low, high */
 
 struct zkasic_device;
 
@@ -118,8 +119,9 @@ struct zkasic_ctx {
 	struct mutex lock;
 	struct zkasic_pt root;
 	struct drm_mm mm;
-	struct drm_sched_entity entities[ZKASIC_MAX_QUEUES];
-	unsigned long entity_ready;	/* bitmap */
+	/* One entity per queue and priority, created on first use. */
+	struct drm_sched_entity entities[ZKASIC_MAX_QUEUES][ZKASIC_NUM_PRIOS];
+	DECLARE_BITMAP(entity_ready, ZKASIC_MAX_QUEUES * ZKASIC_NUM_PRIOS);
 	u64 last_seqno;
 	struct dma_fence *last_done;
 	struct zkasic_result *results[DRM_ZKASIC_MAX_RESULTS];

@@ -65,20 +65,28 @@ static bool zkasic_cmd_valid(struct zkasic_device *zdev, const struct drm_zkasic
 	}
 }
 
-/* The context's scheduler entity for @queue, created on first use. */
+/* The context's scheduler entity for @queue at uapi priority @prio. */
 static struct drm_sched_entity *zkasic_ctx_entity(struct zkasic_ctx *ctx,
-						  struct zkasic_queue *q)
+						  struct zkasic_queue *q, u32 prio)
 {
+	static const enum drm_sched_priority sched_prio[ZKASIC_NUM_PRIOS] = {
+		[DRM_ZKASIC_SUBMIT_PRIORITY_NORMAL] = DRM_SCHED_PRIORITY_NORMAL,
+		[DRM_ZKASIC_SUBMIT_PRIORITY_LOW] = DRM_SCHED_PRIORITY_LOW,
+		[DRM_ZKASIC_SUBMIT_PRIORITY_HIGH] = DRM_SCHED_PRIORITY_HIGH,
+	};
 	struct drm_gpu_scheduler *sched = &q->sched;
+	unsigned int bit = q->id * ZKASIC_NUM_PRIOS + prio;
+	struct drm_sched_entity *entity = &ctx->entities[q->id][prio];
 
 	lockdep_assert_held(&ctx->lock);
-	if (!test_bit(q->id, &ctx->entity_ready)) {
-		if (drm_sched_entity_init(&ctx->entities[q->id],
-					  DRM_SCHED_PRIORITY_NORMAL, &sched, 1, NULL))
+	if (!test_bit(bit, ctx->entity_ready)) {
+		/* The driver's own jobs (clearing memory) go first. */
+		if (drm_sched_entity_init(entity, ctx->slot ? sched_prio[prio] :
+					  DRM_SCHED_PRIORITY_KERNEL, &sched, 1, NULL))
 			return NULL;
-		set_bit(q->id, &ctx->entity_ready);
+		set_bit(bit, ctx->entity_ready);
 	}
-	return &ctx->entities[q->id];
+	return entity;
 }
 
 /* A job carrying a copy of @cmds (already checked) in a DMA buffer. */
@@ -204,7 +212,7 @@ int zkasic_job_run_kernel(struct zkasic_device *zdev, const struct drm_zkasic_cm
 		return -ENOMEM;
 	job->queue = &zdev->queues[0];
 	mutex_lock(&ctx->lock);
-	entity = zkasic_ctx_entity(ctx, job->queue);
+	entity = zkasic_ctx_entity(ctx, job->queue, DRM_ZKASIC_SUBMIT_PRIORITY_NORMAL);
 	ret = entity ? 0 : -ENOMEM;
 	if (!ret)
 #ifdef HAVE_SCHED_JOB_INIT_CLIENT_ID
@@ -242,7 +250,9 @@ int zkasic_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 	struct zkasic_job *job;
 	int ret, idx;
 
-	if (args->flags || args->pad || args->queue >= zdev->num_queues ||
+	if ((args->flags & ~DRM_ZKASIC_SUBMIT_PRIORITY_MASK) ||
+	    (args->flags & DRM_ZKASIC_SUBMIT_PRIORITY_MASK) >= ZKASIC_NUM_PRIOS ||
+	    args->pad || args->queue >= zdev->num_queues ||
 	    !args->cmd_count || args->cmd_count > zdev->max_batch ||
 	    args->in_syncobj_count > ZKASIC_MAX_IN_SYNCOBJS)
 		return -EINVAL;
@@ -264,7 +274,8 @@ int zkasic_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 	job->queue = &zdev->queues[args->queue];
 
 	mutex_lock(&ctx->lock);
-	entity = zkasic_ctx_entity(ctx, job->queue);
+	entity = zkasic_ctx_entity(ctx, job->queue,
+				   args->flags & DRM_ZKASIC_SUBMIT_PRIORITY_MASK);
 	if (!entity) {
 		ret = -ENOMEM;
 		goto err_unlock;

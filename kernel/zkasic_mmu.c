@@ -196,11 +196,12 @@ err:
 /* The file is closing: no new jobs; wait for those in flight. */
 void zkasic_ctx_close(struct zkasic_ctx *ctx)
 {
-	unsigned int q;
+	unsigned int q, p;
 
 	for (q = 0; q < ZKASIC_MAX_QUEUES; q++)
-		if (test_bit(q, &ctx->entity_ready))
-			drm_sched_entity_destroy(&ctx->entities[q]);
+		for (p = 0; p < ZKASIC_NUM_PRIOS; p++)
+			if (test_bit(q * ZKASIC_NUM_PRIOS + p, ctx->entity_ready))
+				drm_sched_entity_destroy(&ctx->entities[q][p]);
 }
 
 static void zkasic_ctx_release(struct kref *ref)

@@ -160,7 +160,9 @@ TEST_F(dev, submit_rejects_bad_header)
 	EXPECT_EQ(-EINVAL, submit(self->fd, &s));
 	s = good; s.queue = (uint32_t)queues;
 	EXPECT_EQ(-EINVAL, submit(self->fd, &s));
-	s = good; s.flags = 1;
+	s = good; s.flags = 1U << 31;				/* unknown flag */
+	EXPECT_EQ(-EINVAL, submit(self->fd, &s));
+	s = good; s.flags = 3;					/* no such priority */
 	EXPECT_EQ(-EINVAL, submit(self->fd, &s));
 	s = good; s.pad = 1;
 	EXPECT_EQ(-EINVAL, submit(self->fd, &s));
@@ -190,10 +192,19 @@ TEST_F(dev, submit_rejects_bad_header)
 		s = good; s.out_syncobj = 0x7777;
 		EXPECT_EQ(-ENOENT, submit(self->fd, &s));
 	}
-	/* After all that, the good submission still works. */
+	/* After all that, the good submission still works, at every priority. */
 	s = good;
 	EXPECT_EQ(0, submit(self->fd, &s));
 	EXPECT_EQ(1, s.seqno);
+	s = good; s.flags = DRM_ZKASIC_SUBMIT_PRIORITY_LOW;
+	EXPECT_EQ(0, submit(self->fd, &s));
+	s = good; s.flags = DRM_ZKASIC_SUBMIT_PRIORITY_HIGH;
+	EXPECT_EQ(0, submit(self->fd, &s));
+	EXPECT_EQ(3, s.seqno);
+	struct drm_zkasic_wait w = { .seqno = 3, .timeout_ns = 30000000000LL };
+
+	EXPECT_EQ(0, zk_raw_ioctl(self->fd, DRM_IOCTL_ZKASIC_WAIT, &w));
+	EXPECT_EQ(DRM_ZKASIC_STATUS_OK, w.status);
 }
 
 TEST_F(dev, submit_rejects_bad_commands)

@@ -190,7 +190,15 @@ struct drm_zkasic_cmd {
 #define DRM_ZKASIC_STATUS_TIMEOUT		0x100	/* driver: hung, reset */
 #define DRM_ZKASIC_STATUS_CANCELED		0x101	/* driver: never ran */
 
-/* Submit: queue a batch of cmd_count commands on hardware queue @queue. */
+/*
+ * Submit: queue a batch of cmd_count commands on hardware queue @queue.
+ * The flags' priority field orders this context's and other contexts'
+ * waiting batches on the queue (high before normal before low).
+ */
+#define DRM_ZKASIC_SUBMIT_PRIORITY_MASK		0x3
+#define DRM_ZKASIC_SUBMIT_PRIORITY_NORMAL	0x0
+#define DRM_ZKASIC_SUBMIT_PRIORITY_LOW		0x1
+#define DRM_ZKASIC_SUBMIT_PRIORITY_HIGH		0x2
 struct drm_zkasic_submit {
 	__u64 cmds;		/* in: pointer to struct drm_zkasic_cmd[cmd_count] */
 	__u64 in_syncobjs;	/* in: pointer to __u32[in_syncobj_count] */
@@ -198,7 +206,7 @@ struct drm_zkasic_submit {
 	__u32 in_syncobj_count;	/* in: fences to wait for before running */
 	__u32 out_syncobj;	/* in: syncobj to get the job's fence, or 0 */
 	__u32 queue;		/* in: < NUM_QUEUES */
-	__u32 flags;		/* in: must be 0 */
+	__u32 flags;		/* in: DRM_ZKASIC_SUBMIT_PRIORITY_* */
 	__u32 pad;		/* must be 0 */
 	__u64 seqno;		/* out: job number in this context, from 1 */
 };
