@@ -6,7 +6,11 @@
  */
 #include <drm/drm_debugfs.h>
 #include <drm/drm_file.h>
+#include <drm/drm_accel.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
 #include <linux/seq_file.h>
+#include <linux/uaccess.h>
 
 #include "zkasic_drv.h"
 
@@ -47,7 +51,56 @@ static int zkasic_debugfs_queues(struct seq_file *m, void *data)
 	return 0;
 }
 
+/*
+ * fault_inject: "MODE COUNT STATUS" arms the device's fault injection
+ * (docs/hardware.md 3.5) for tests of the driver's error and recovery
+ * paths. The device only honours it when it was built with the capability.
+ */
+static ssize_t zkasic_fault_inject_write(struct file *file, const char __user *ubuf,
+					 size_t len, loff_t *pos)
+{
+	struct zkasic_device *zdev = file_inode(file)->i_private;
+	u32 mode, count, status;
+	char buf[64];
+	int idx;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = 0;
+	if (sscanf(buf, "%u %u %u", &mode, &count, &status) != 3 ||
+	    mode > ZKASIC_FI_MODE_FATAL || status > 0xff)
+		return -EINVAL;
+	if (!(zk_read(zdev, ZKASIC_REG_CAP_FLAGS) & ZKASIC_CAP_F_FAULT_INJECT))
+		return -EOPNOTSUPP;
+	if (!drm_dev_enter(&zdev->drm, &idx))
+		return -ENODEV;
+	zk_write(zdev, ZKASIC_REG_FI_STATUS, status);
+	zk_write(zdev, ZKASIC_REG_FI_COUNT, count);
+	zk_write(zdev, ZKASIC_REG_FI_MODE, mode);
+	drm_dev_exit(idx);
+	return len;
+}
+
+static const struct file_operations zkasic_fault_inject_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = zkasic_fault_inject_write,
+	.llseek = noop_llseek,
+};
+
 void zkasic_debugfs_init(struct zkasic_device *zdev)
 {
 	drm_debugfs_add_file(&zdev->drm, "queues", zkasic_debugfs_queues, NULL);
+}
+
+/* Called once the DRM device (and so its debugfs directory) exists. */
+void zkasic_debugfs_register(struct zkasic_device *zdev)
+{
+	struct dentry *root = zdev->drm.accel ? zdev->drm.accel->debugfs_root : NULL;
+
+	if (root)
+		debugfs_create_file("fault_inject", 0200, root, zdev,
+				    &zkasic_fault_inject_fops);
 }

@@ -167,6 +167,7 @@ static int zkasic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		zkasic_device_fini(zdev);
 		return ret;
 	}
+	zkasic_debugfs_register(zdev);
 	drm_info(&zdev->drm, "%s SKU, %u queues, %u MSM / %u NTT engines, spec %u.%u\n",
 		 zdev->sku == ZKASIC_SKU_PRO ? "pro" : "air", zdev->num_queues,
 		 ZKASIC_CAP_ENGINES_MSM(zdev->engines),

@@ -229,6 +229,7 @@ int zkasic_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *fi
 extern const struct attribute_group *zkasic_attr_groups[];
 int zkasic_hwmon_init(struct zkasic_device *zdev);
 void zkasic_debugfs_init(struct zkasic_device *zdev);
+void zkasic_debugfs_register(struct zkasic_device *zdev);
 
 /* zkasic_job.c */
 int zkasic_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file);
