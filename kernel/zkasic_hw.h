@@ -143,7 +143,7 @@
 struct zkasic_sqe {
 	__u8 opcode;
 	__u8 flags;		/* must be 0 */
-	__u16 ctx;		/* context slot, 1..NUM_CTX-1; 0 is the driver's */
+	__u16 ctx;		/* context slot < NUM_CTX; 0 is the driver's */
 	__u32 seq;		/* echoed in the completion */
 	__u64 cmd_addr;		/* bus address, 64-byte aligned */
 	__u32 cmd_count;	/* 1..MAX_BATCH */

@@ -116,7 +116,7 @@ struct drm_zkasic_bo_info {
 #define DRM_ZKASIC_OP_NOP		0x00
 #define DRM_ZKASIC_OP_FENCE		0x01	/* order point; optional write */
 #define DRM_ZKASIC_OP_COPY		0x02	/* count bytes src0 -> dst */
-#define DRM_ZKASIC_OP_FILL		0x03	/* count bytes of arg's low byte -> dst */
+#define DRM_ZKASIC_OP_FILL		0x03	/* count bytes of value arg (<= 0xff) -> dst */
 #define DRM_ZKASIC_OP_MSM		0x10
 #define DRM_ZKASIC_OP_NTT		0x20
 #define DRM_ZKASIC_OP_VEC		0x30
