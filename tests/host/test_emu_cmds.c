@@ -792,7 +792,7 @@ TEST_F(cmd, queues_share_engines_concurrently)
 TEST_F_TIMEOUT(cmd, waiting_for_an_engine_still_progresses, 120)
 {
 	struct fake_guest *g = self->g;
-	const uint32_t n = 1U << 17;
+	const uint32_t n = 1U << 18;
 	uint64_t pa = fg_alloc(g, (uint64_t)n * 96), i, p0[3], end;
 	uint8_t gen[64], want[64], got[64], k[32] = { 0 };
 	struct drm_zkasic_cmd c = {
