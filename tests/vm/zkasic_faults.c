@@ -49,6 +49,34 @@ static int inject(const char *path, uint32_t mode, uint32_t count, uint32_t stat
 	return ret;
 }
 
+/*
+ * Wait until the device has fetched an SQE from @queue (debugfs "queues":
+ * its dev_sq_head column), so the armed fault hits that queue's batch.
+ */
+static int wait_fetched(const char *fi_path, unsigned int queue)
+{
+	char path[PATH_MAX], line[256];
+
+	snprintf(path, sizeof(path), "%s", fi_path);
+	strcpy(strrchr(path, '/'), "/queues");
+	for (int tries = 0; tries < 500; tries++) {
+		FILE *f = fopen(path, "r");
+		unsigned int q, a, b, c, head;
+
+		if (!f)
+			return -errno;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "%u %u %u %u %u", &q, &a, &b, &c, &head) == 5 &&
+			    q == queue && head) {
+				fclose(f);
+				return 0;
+			}
+		fclose(f);
+		usleep(10000);
+	}
+	return -ETIME;
+}
+
 FIXTURE(faults) {
 	struct zk_device *dev;
 	struct zk_batch *batch;
@@ -105,6 +133,7 @@ TEST_F_TIMEOUT(faults, hung_batch_is_detected_and_device_recovers, 120)
 	ASSERT_EQ(0, inject(self->fi, ZKASIC_FI_MODE_HANG, 1, 0));
 	zk_prep_fill(zk_batch_get_cmd(self->batch), buf->iova, 1, 64);
 	ASSERT_EQ(0, zk_batch_submit(self->batch, 1, 0, &hung));
+	ASSERT_EQ(0, wait_fetched(self->fi, 1));
 	/* Another queue keeps working while queue 1 hangs. */
 	zk_prep_fill(zk_batch_get_cmd(self->batch), buf->iova + 64, 2, 64);
 	ASSERT_EQ(0, zk_batch_run(self->batch, 0, &res)) TH_LOG("%s", zk_last_error());
