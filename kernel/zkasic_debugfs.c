@@ -72,7 +72,7 @@ static ssize_t zkasic_fault_inject_write(struct file *file, const char __user *u
 	if (sscanf(buf, "%u %u %u", &mode, &count, &status) != 3 ||
 	    mode > ZKASIC_FI_MODE_FATAL || status > 0xff)
 		return -EINVAL;
-	if (!(zk_read(zdev, ZKASIC_REG_CAP_FLAGS) & ZKASIC_CAP_F_FAULT_INJECT))
+	if (!(zdev->cap_flags & ZKASIC_CAP_F_FAULT_INJECT))
 		return -EOPNOTSUPP;
 	if (!drm_dev_enter(&zdev->drm, &idx))
 		return -ENODEV;

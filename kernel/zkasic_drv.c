@@ -57,7 +57,7 @@ static int zkasic_ioctl_get_param(struct drm_device *drm, void *data,
 
 	switch (args->param) {
 	case DRM_ZKASIC_PARAM_SPEC_VERSION:
-		args->value = ZKASIC_SPEC_VERSION;
+		args->value = zdev->version;
 		break;
 	case DRM_ZKASIC_PARAM_SKU:
 		args->value = zdev->sku;
@@ -146,7 +146,8 @@ static int zkasic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return ret;
 	pci_set_master(pdev);
-	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	/* Page table entries and the context table hold 52-bit addresses. */
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(ZKASIC_DMA_BITS));
 	if (ret)
 		return ret;
 	zdev->regs = pcim_iomap_region(pdev, ZKASIC_BAR_REGS, ZKASIC_DRIVER_NAME);
@@ -172,10 +173,14 @@ static int zkasic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		 zdev->sku == ZKASIC_SKU_PRO ? "pro" : "air", zdev->num_queues,
 		 ZKASIC_CAP_ENGINES_MSM(zdev->engines),
 		 ZKASIC_CAP_ENGINES_NTT(zdev->engines),
-		 ZKASIC_SPEC_MAJOR, ZKASIC_SPEC_MINOR);
+		 zdev->version >> 16, zdev->version & 0xffff);
 	return 0;
 }
 
+/*
+ * Unbind or hot-unplug. Open files stay valid: their ioctls fail with
+ * -ENODEV, their contexts and the schedulers go with the last of them.
+ */
 static void zkasic_remove(struct pci_dev *pdev)
 {
 	struct zkasic_device *zdev = pci_get_drvdata(pdev);
@@ -183,6 +188,32 @@ static void zkasic_remove(struct pci_dev *pdev)
 	drm_dev_unplug(&zdev->drm);
 	zkasic_device_fini(zdev);
 }
+
+static void zkasic_shutdown(struct pci_dev *pdev)
+{
+	struct zkasic_device *zdev = pci_get_drvdata(pdev);
+	int idx;
+
+	if (drm_dev_enter(&zdev->drm, &idx)) {
+		zkasic_device_shutdown(zdev);
+		drm_dev_exit(idx);
+	}
+}
+
+static void zkasic_reset_prepare(struct pci_dev *pdev)
+{
+	zkasic_device_flr_prepare(pci_get_drvdata(pdev));
+}
+
+static void zkasic_reset_done(struct pci_dev *pdev)
+{
+	zkasic_device_flr_done(pci_get_drvdata(pdev));
+}
+
+static const struct pci_error_handlers zkasic_err_handlers = {
+	.reset_prepare = zkasic_reset_prepare,
+	.reset_done = zkasic_reset_done,
+};
 
 static const struct pci_device_id zkasic_pci_ids[] = {
 	{ PCI_DEVICE(ZKASIC_PCI_VENDOR_ID, ZKASIC_PCI_DEVICE_ID) },
@@ -195,6 +226,8 @@ static struct pci_driver zkasic_pci_driver = {
 	.id_table = zkasic_pci_ids,
 	.probe = zkasic_probe,
 	.remove = zkasic_remove,
+	.shutdown = zkasic_shutdown,
+	.err_handler = &zkasic_err_handlers,
 	.dev_groups = zkasic_attr_groups,
 };
 module_pci_driver(zkasic_pci_driver);

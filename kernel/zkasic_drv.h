@@ -7,6 +7,12 @@
  * the chosen queue; zkasic_queue.c's run_job writes the SQE and rings the
  * doorbell; the queue's MSI-X handler reads the CQE and signals the job's
  * hardware fence; WAIT reads the result the handler recorded.
+ *
+ * Lifetimes: a context lives while its file is open, plus while a buffer
+ * is being unmapped from it; closing the file waits for every job of the
+ * context to be freed, so jobs need no reference to it. Schedulers live as
+ * long as the DRM device (files may outlive a hot-unplug); rings, vectors
+ * and the context table only as long as the PCI binding.
  */
 #ifndef ZKASIC_DRV_H
 #define ZKASIC_DRV_H
@@ -30,10 +36,11 @@
 #define ZKASIC_DRIVER_NAME	"zkasic"
 #define ZKASIC_RING_LOG2	8	/* 256 entries per SQ and CQ */
 #define ZKASIC_JOB_TIMEOUT_MS	5000	/* then check progress */
-#define ZKASIC_VA_START		SZ_1M	/* iova 0 is never valid */
+#define ZKASIC_VA_START		SZ_1M	/* iova 0 and a guard range are never valid */
 #define ZKASIC_MAX_BO_SIZE	(16ULL << 30)
 #define ZKASIC_MAX_IN_SYNCOBJS	64
 #define ZKASIC_NUM_PRIOS	3	/* uapi priorities: normal, low, high */
+#define ZKASIC_DMA_BITS		52	/* what PTEs and the context table hold */
 
 struct zkasic_device;
 
@@ -42,12 +49,14 @@ struct zkasic_queue {
 	unsigned int id;
 	char name[16];
 	struct drm_gpu_scheduler sched;
+	bool sched_ready;
 
 	/* Rings in coherent DMA memory. */
 	struct zkasic_sqe *sq;
 	struct zkasic_cqe *cq;
 	dma_addr_t sq_dma, cq_dma;
 	u32 entries;
+	bool irq_ready;
 
 	/* Protects the ring indexes and @inflight. */
 	spinlock_t lock;
@@ -70,7 +79,8 @@ struct zkasic_device {
 	void __iomem *regs;
 
 	/* Capabilities read at probe. */
-	u32 curves, fields, sku, limits, max_batch, num_ctx, engines;
+	u32 version, curves, fields, sku, limits, max_batch, num_ctx, engines;
+	u32 cap_flags;
 	u64 devmem_size;
 	unsigned int num_queues;
 
@@ -82,13 +92,16 @@ struct zkasic_device {
 	size_t ctx_table_size;
 	struct ida ctx_ida;
 
+	/* Protects every buffer's and context's list of mappings. */
+	struct mutex map_lock;
+
 	/* The driver's own context (slot 0), used to clear device memory. */
 	struct zkasic_ctx *kctx;
 	/* Device DRAM allocator. */
 	struct mutex devmem_lock;
 	struct drm_mm devmem_mm;
 
-	/* Serialises recovery (device reset) against itself. */
+	/* Serialises recovery (device reset) against itself and FLR. */
 	struct mutex reset_lock;
 	atomic_t reset_count;
 };
@@ -104,6 +117,7 @@ struct zkasic_result {
 	struct kref ref;
 	u64 seqno;
 	struct dma_fence *done;		/* the scheduler's finished fence */
+	struct list_head pending;	/* in ctx->pending until seen done */
 	u32 status;
 	u32 err_index;
 	u64 device_ns;
@@ -115,7 +129,7 @@ struct zkasic_ctx {
 	struct zkasic_device *zdev;
 	u32 slot;
 
-	/* Protects the page table, @mm, entities, results and @last_done. */
+	/* Protects the page table, @mm, entities, results and @pending. */
 	struct mutex lock;
 	struct zkasic_pt root;
 	struct drm_mm mm;
@@ -123,25 +137,33 @@ struct zkasic_ctx {
 	struct drm_sched_entity entities[ZKASIC_MAX_QUEUES][ZKASIC_NUM_PRIOS];
 	DECLARE_BITMAP(entity_ready, ZKASIC_MAX_QUEUES * ZKASIC_NUM_PRIOS);
 	u64 last_seqno;
-	struct dma_fence *last_done;
+	/* Jobs not yet seen finished, oldest first: what unmapping waits for. */
+	struct list_head pending;
 	struct zkasic_result *results[DRM_ZKASIC_MAX_RESULTS];
+
+	/* Jobs not yet freed; closing waits for 0. */
+	atomic_t live_jobs;
+
+	/* Under zdev->map_lock. */
+	struct list_head mappings;
+	bool closed;
 };
 
 struct zkasic_file {
 	struct zkasic_ctx *ctx;
 };
 
-/* A buffer's mapping into one context. */
+/* A buffer's mapping into one context; holds a context reference. */
 struct zkasic_mapping {
-	struct list_head node;
+	struct list_head bo_node;	/* in bo->mappings */
+	struct list_head ctx_node;	/* in ctx->mappings */
 	struct zkasic_ctx *ctx;
 	struct drm_mm_node vma;
 };
 
 struct zkasic_bo {
-	struct drm_gem_shmem_object base;
-	struct mutex lock;		/* protects @mappings */
-	struct list_head mappings;
+	struct drm_gem_shmem_object base;	/* first: the helpers kfree() it */
+	struct list_head mappings;		/* under zdev->map_lock */
 	/* Device-memory buffers: a DRAM range instead of shmem pages. */
 	bool devmem;
 	struct drm_mm_node devmem_node;
@@ -156,6 +178,11 @@ struct zkasic_job {
 	size_t cmds_size;
 	u32 cmd_count;
 	u32 seq;			/* SQE seq while on the hardware */
+	/*
+	 * The hardware fence is allocated at submit, so that run_job, which
+	 * the fence signalling path depends on, never allocates memory.
+	 */
+	struct dma_fence *hw_fence_mem;
 	struct dma_fence *hw_fence;
 	struct zkasic_result *result;
 };
@@ -191,25 +218,32 @@ static inline void zk_write64(struct zkasic_device *zdev, u32 reg, u64 val)
 	writel(upper_32_bits(val), zdev->regs + reg + 4);
 }
 
+/* 64-bit counters: read HI, LO, HI and retry if HI moved. */
 static inline u64 zk_read64(struct zkasic_device *zdev, u32 reg)
 {
-	u32 lo = readl(zdev->regs + reg);
+	u32 hi, lo;
 
-	return ((u64)readl(zdev->regs + reg + 4) << 32) | lo;
+	do {
+		hi = readl(zdev->regs + reg + 4);
+		lo = readl(zdev->regs + reg);
+	} while (readl(zdev->regs + reg + 4) != hi);
+	return ((u64)hi << 32) | lo;
 }
 
 /* zkasic_device.c */
 int zkasic_device_init(struct zkasic_device *zdev);
 void zkasic_device_fini(struct zkasic_device *zdev);
+void zkasic_device_shutdown(struct zkasic_device *zdev);
 int zkasic_device_reset(struct zkasic_device *zdev);
-void zkasic_device_recover(struct zkasic_device *zdev, struct zkasic_job *guilty);
+bool zkasic_device_recover(struct zkasic_device *zdev, struct zkasic_job *guilty);
+void zkasic_device_flr_prepare(struct zkasic_device *zdev);
+void zkasic_device_flr_done(struct zkasic_device *zdev);
 
 /* zkasic_queue.c */
 int zkasic_queue_init(struct zkasic_device *zdev, unsigned int id);
 void zkasic_queue_fini(struct zkasic_queue *q);
 void zkasic_queue_hw_start(struct zkasic_queue *q);
 void zkasic_queue_fail_inflight(struct zkasic_queue *q, struct zkasic_job *guilty);
-irqreturn_t zkasic_queue_irq(int irq, void *arg);
 
 /* zkasic_mmu.c */
 struct zkasic_ctx *zkasic_ctx_create(struct zkasic_device *zdev, bool kernel);
@@ -222,6 +256,7 @@ void zkasic_mmu_invalidate(struct zkasic_device *zdev, u32 slot);
 
 /* zkasic_gem.c */
 struct drm_gem_object *zkasic_gem_create_object(struct drm_device *drm, size_t size);
+void zkasic_gem_unmap_ctx(struct zkasic_ctx *ctx);
 int zkasic_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *file);
 int zkasic_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *file);
 
@@ -235,8 +270,9 @@ void zkasic_debugfs_register(struct zkasic_device *zdev);
 int zkasic_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file);
 int zkasic_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file);
 void zkasic_result_put(struct zkasic_result *res);
+void zkasic_ctx_wait_jobs(struct zkasic_ctx *ctx);
 int zkasic_job_run_kernel(struct zkasic_device *zdev, const struct drm_zkasic_cmd *cmds,
 			  u32 count);
-extern const struct drm_sched_backend_ops zkasic_sched_ops;
+void zkasic_job_free(struct zkasic_job *job);
 
 #endif /* ZKASIC_DRV_H */

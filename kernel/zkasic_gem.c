@@ -3,44 +3,68 @@
  * zkasic: buffers. shmem-backed GEM objects, pinned and mapped into the
  * device address space of each context that uses them; mmap and PRIME come
  * from the shmem helpers.
+ *
+ * A mapping ends when its buffer is freed or its context closes, whichever
+ * comes first; either way the context's jobs must be off the hardware
+ * before the page table entries go, and MMU_INVAL must reach the device
+ * before the pages can be reused.
  */
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_print.h>
 #include <drm/drm_vma_manager.h>
 #include <linux/dma-fence.h>
+#include <linux/mm.h>
 
 #include "zkasic_drv.h"
 
+/* Undo a mapping that is on no list any more; may sleep for jobs. */
+static void zkasic_mapping_destroy(struct zkasic_mapping *m)
+{
+	struct zkasic_ctx *ctx = m->ctx;
+
+	zkasic_ctx_wait_jobs(ctx);
+	mutex_lock(&ctx->lock);
+	zkasic_ctx_unmap(ctx, m->vma.start, m->vma.size);
+	drm_mm_remove_node(&m->vma);
+	mutex_unlock(&ctx->lock);
+	zkasic_mmu_invalidate(ctx->zdev, ctx->slot);
+	zkasic_ctx_put(ctx);
+	kfree(m);
+}
+
+/* The context is closing: take every buffer out of its address space. */
+void zkasic_gem_unmap_ctx(struct zkasic_ctx *ctx)
+{
+	struct zkasic_device *zdev = ctx->zdev;
+	struct zkasic_mapping *m, *tmp;
+	LIST_HEAD(gone);
+
+	mutex_lock(&zdev->map_lock);
+	ctx->closed = true;
+	list_for_each_entry_safe(m, tmp, &ctx->mappings, ctx_node) {
+		list_del(&m->bo_node);
+		list_move(&m->ctx_node, &gone);
+	}
+	mutex_unlock(&zdev->map_lock);
+	list_for_each_entry_safe(m, tmp, &gone, ctx_node)
+		zkasic_mapping_destroy(m);
+}
+
 static void zkasic_bo_unmap_all(struct zkasic_bo *bo)
 {
+	struct zkasic_device *zdev = to_zkasic(bo->base.base.dev);
 	struct zkasic_mapping *m, *tmp;
-	u64 size = bo->base.base.size;
+	LIST_HEAD(gone);
 
-	list_for_each_entry_safe(m, tmp, &bo->mappings, node) {
-		struct zkasic_ctx *ctx = m->ctx;
-		struct dma_fence *last;
-
-		/*
-		 * The context's jobs may still read or write these pages:
-		 * unmap only once its last submitted job has finished.
-		 */
-		mutex_lock(&ctx->lock);
-		last = dma_fence_get(ctx->last_done);
-		mutex_unlock(&ctx->lock);
-		if (last) {
-			dma_fence_wait(last, false);
-			dma_fence_put(last);
-		}
-		mutex_lock(&ctx->lock);
-		zkasic_ctx_unmap(ctx, m->vma.start, size);
-		drm_mm_remove_node(&m->vma);
-		mutex_unlock(&ctx->lock);
-		zkasic_mmu_invalidate(ctx->zdev, ctx->slot);
-		list_del(&m->node);
-		zkasic_ctx_put(ctx);
-		kfree(m);
+	mutex_lock(&zdev->map_lock);
+	list_for_each_entry_safe(m, tmp, &bo->mappings, bo_node) {
+		list_del(&m->ctx_node);
+		list_move(&m->bo_node, &gone);
 	}
+	mutex_unlock(&zdev->map_lock);
+	list_for_each_entry_safe(m, tmp, &gone, bo_node)
+		zkasic_mapping_destroy(m);
 }
 
 static void zkasic_bo_free(struct drm_gem_object *obj)
@@ -48,13 +72,13 @@ static void zkasic_bo_free(struct drm_gem_object *obj)
 	struct zkasic_device *zdev = to_zkasic(obj->dev);
 	struct zkasic_bo *bo = to_zkasic_bo(obj);
 
+	/* No context reaches the pages any more once this returns. */
 	zkasic_bo_unmap_all(bo);
 	if (bo->devmem && drm_mm_node_allocated(&bo->devmem_node)) {
 		mutex_lock(&zdev->devmem_lock);
 		drm_mm_remove_node(&bo->devmem_node);
 		mutex_unlock(&zdev->devmem_lock);
 	}
-	mutex_destroy(&bo->lock);
 	drm_gem_shmem_free(&bo->base);
 }
 
@@ -88,48 +112,59 @@ static const struct drm_gem_object_funcs zkasic_gem_funcs = {
 	.vm_ops = &drm_gem_shmem_vm_ops,
 };
 
+/* Used by drm_gem_shmem_create() and by PRIME import alike. */
 struct drm_gem_object *zkasic_gem_create_object(struct drm_device *drm, size_t size)
 {
 	struct zkasic_bo *bo = kzalloc(sizeof(*bo), GFP_KERNEL);
 
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
-	mutex_init(&bo->lock);
 	INIT_LIST_HEAD(&bo->mappings);
 	bo->base.base.funcs = &zkasic_gem_funcs;
 	return &bo->base.base;
 }
 
+/* @bo's mapping in @ctx, if any. Called with map_lock held. */
+static struct zkasic_mapping *zkasic_bo_find_mapping(struct zkasic_bo *bo,
+						     struct zkasic_ctx *ctx)
+{
+	struct zkasic_mapping *m;
+
+	list_for_each_entry(m, &bo->mappings, bo_node)
+		if (m->ctx == ctx)
+			return m;
+	return NULL;
+}
+
 /* The iova of @bo in @ctx, mapping it there first if needed. */
 static int zkasic_bo_map(struct zkasic_bo *bo, struct zkasic_ctx *ctx, u64 *iova)
 {
+	struct zkasic_device *zdev = ctx->zdev;
 	u64 size = bo->base.base.size;
-	struct zkasic_mapping *m;
-	struct sg_table *sgt;
+	struct zkasic_mapping *m, *other;
+	struct sg_table *sgt = NULL;
 	int ret;
 
-	mutex_lock(&bo->lock);
-	list_for_each_entry(m, &bo->mappings, node) {
-		if (m->ctx == ctx) {
-			*iova = m->vma.start;
-			mutex_unlock(&bo->lock);
-			return 0;
-		}
-	}
-	/* Pins the pages and maps them for DMA (for imports: their sgt). */
-	sgt = NULL;
+	mutex_lock(&zdev->map_lock);
+	m = zkasic_bo_find_mapping(bo, ctx);
+	if (m)
+		*iova = m->vma.start;
+	mutex_unlock(&zdev->map_lock);
+	if (m)
+		return 0;
+
+	/*
+	 * Pin the pages and map them for DMA (imports: the exporter's sgt).
+	 * The pin lasts until the object is freed, after the last unmap.
+	 */
 	if (!bo->devmem) {
 		sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
-		if (IS_ERR(sgt)) {
-			ret = PTR_ERR(sgt);
-			goto out;
-		}
+		if (IS_ERR(sgt))
+			return PTR_ERR(sgt);
 	}
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
-	if (!m) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!m)
+		return -ENOMEM;
 	mutex_lock(&ctx->lock);
 	ret = drm_mm_insert_node_generic(&ctx->mm, &m->vma, size, ZKASIC_PAGE_SIZE, 0, 0);
 	if (!ret) {
@@ -144,20 +179,33 @@ static int zkasic_bo_map(struct zkasic_bo *bo, struct zkasic_ctx *ctx, u64 *iova
 	mutex_unlock(&ctx->lock);
 	if (ret) {
 		kfree(m);
-		goto out;
+		return ret;
 	}
 	kref_get(&ctx->ref);
 	m->ctx = ctx;
-	list_add(&m->node, &bo->mappings);
-	*iova = m->vma.start;
-out:
-	mutex_unlock(&bo->lock);
+
+	/* Publish it, unless a racing call mapped it first or ctx closed. */
+	mutex_lock(&zdev->map_lock);
+	other = zkasic_bo_find_mapping(bo, ctx);
+	if (other) {
+		*iova = other->vma.start;
+	} else if (ctx->closed) {
+		ret = -ENODEV;
+	} else {
+		list_add(&m->bo_node, &bo->mappings);
+		list_add(&m->ctx_node, &ctx->mappings);
+		*iova = m->vma.start;
+	}
+	mutex_unlock(&zdev->map_lock);
+	if (other || ret)
+		zkasic_mapping_destroy(m);
 	return ret;
 }
 
 /*
  * Zero device DRAM [@offset, +@size) through the driver's context, so a
- * buffer never shows a previous owner's data.
+ * buffer never shows a previous owner's data. Slot 0 maps DRAM 1:1 above
+ * ZKASIC_VA_START while the FILLs run.
  */
 static int zkasic_devmem_clear(struct zkasic_device *zdev, u64 offset, u64 size)
 {
@@ -190,6 +238,10 @@ static int zkasic_devmem_clear(struct zkasic_device *zdev, u64 offset, u64 size)
 	return ret;
 }
 
+/*
+ * DRM_ZKASIC_BO_DEVMEM: a range of device DRAM, cleared, mapped into the
+ * caller's context only. It has no pages, so no mmap and no export.
+ */
 static int zkasic_bo_create_devmem(struct zkasic_device *zdev, struct drm_file *file,
 				   struct drm_zkasic_bo_create *args)
 {
@@ -215,8 +267,10 @@ static int zkasic_bo_create_devmem(struct zkasic_device *zdev, struct drm_file *
 	ret = drm_mm_insert_node_generic(&zdev->devmem_mm, &bo->devmem_node, size,
 					 ZKASIC_PAGE_SIZE, 0, 0);
 	mutex_unlock(&zdev->devmem_lock);
-	if (ret)
+	if (ret) {
+		ret = -ENOSPC;	/* device memory is full */
 		goto out;
+	}
 	ret = zkasic_devmem_clear(zdev, bo->devmem_node.start, size);
 	if (ret)
 		goto out;
@@ -233,6 +287,12 @@ out:
 	return ret;
 }
 
+/* Pinned host memory: no single buffer may be larger than half of RAM. */
+static u64 zkasic_max_bo_size(void)
+{
+	return min_t(u64, ZKASIC_MAX_BO_SIZE, (u64)totalram_pages() << (PAGE_SHIFT - 1));
+}
+
 int zkasic_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct zkasic_file *zfile = file->driver_priv;
@@ -240,18 +300,30 @@ int zkasic_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *
 	struct drm_gem_shmem_object *shmem;
 	struct drm_gem_object *obj;
 	u64 iova;
-	int ret;
+	int ret, idx;
 
 	if (args->flags & ~DRM_ZKASIC_BO_DEVMEM)
 		return -EINVAL;
-	if (!args->size || args->size > ZKASIC_MAX_BO_SIZE)
+	if (!args->size)
 		return -EINVAL;
-	if (args->flags & DRM_ZKASIC_BO_DEVMEM)
-		return zkasic_bo_create_devmem(to_zkasic(drm), file, args);
+	if (args->size > ZKASIC_MAX_BO_SIZE)
+		return -E2BIG;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	if (args->flags & DRM_ZKASIC_BO_DEVMEM) {
+		ret = zkasic_bo_create_devmem(to_zkasic(drm), file, args);
+		goto out_exit;
+	}
+	if (args->size > zkasic_max_bo_size()) {
+		ret = -E2BIG;
+		goto out_exit;
+	}
 
 	shmem = drm_gem_shmem_create(drm, PAGE_ALIGN(args->size));
-	if (IS_ERR(shmem))
-		return PTR_ERR(shmem);
+	if (IS_ERR(shmem)) {
+		ret = PTR_ERR(shmem);
+		goto out_exit;
+	}
 	obj = &shmem->base;
 
 	ret = zkasic_bo_map(to_zkasic_bo(obj), zfile->ctx, &iova);
@@ -268,6 +340,8 @@ int zkasic_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *
 out:
 	/* The handle, if any, holds the object now. */
 	drm_gem_object_put(obj);
+out_exit:
+	drm_dev_exit(idx);
 	return ret;
 }
 
@@ -276,23 +350,30 @@ int zkasic_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *fi
 	struct zkasic_file *zfile = file->driver_priv;
 	struct drm_zkasic_bo_info *args = data;
 	struct drm_gem_object *obj;
+	struct zkasic_bo *bo;
 	u64 iova;
-	int ret;
+	int ret, idx;
 
 	if (args->flags)
 		return -EINVAL;
 	obj = drm_gem_object_lookup(file, args->handle);
 	if (!obj)
 		return -ENOENT;
-	ret = zkasic_bo_map(to_zkasic_bo(obj), zfile->ctx, &iova);
-	if (!ret && !to_zkasic_bo(obj)->devmem)
+	if (!drm_dev_enter(drm, &idx)) {
+		drm_gem_object_put(obj);
+		return -ENODEV;
+	}
+	bo = to_zkasic_bo(obj);
+	ret = zkasic_bo_map(bo, zfile->ctx, &iova);
+	if (!ret && !bo->devmem)
 		ret = drm_gem_create_mmap_offset(obj);
 	if (!ret) {
 		args->iova = iova;
-		args->mmap_offset = to_zkasic_bo(obj)->devmem ? 0 :
+		args->mmap_offset = bo->devmem ? 0 :
 				    drm_vma_node_offset_addr(&obj->vma_node);
 		args->size = obj->size;
 	}
+	drm_dev_exit(idx);
 	drm_gem_object_put(obj);
 	return ret;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * zkasic: SUBMIT and WAIT. A submission's commands are copied into a
- * driver-owned DMA buffer and checked once, so userspace cannot change them
- * after the check; addresses inside them are confined by the device MMU.
+ * driver-owned DMA buffer and checked there, so userspace cannot change them
+ * after the check; addresses inside them are confined by the device MMU,
+ * and the device checks sizes, alignment and data again.
  */
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
@@ -10,6 +11,7 @@
 #include <linux/dma-fence.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 
 #include "zkasic_drv.h"
 
@@ -26,43 +28,96 @@ void zkasic_result_put(struct zkasic_result *res)
 	kref_put(&res->ref, zkasic_result_release);
 }
 
+/* Only the opcode's flag bits, and only valid combinations of them. */
+static bool zkasic_cmd_flags_valid(const struct drm_zkasic_cmd *cmd)
+{
+	u32 allowed = 0;
+
+	switch (cmd->opcode) {
+	case DRM_ZKASIC_OP_FENCE:
+		allowed = DRM_ZKASIC_FENCE_F_WRITE;
+		break;
+	case DRM_ZKASIC_OP_MSM:
+		allowed = DRM_ZKASIC_MSM_F_SCALARS_MONT | DRM_ZKASIC_MSM_F_POINTS_MONT;
+		break;
+	case DRM_ZKASIC_OP_NTT:
+		allowed = DRM_ZKASIC_NTT_F_INVERSE | DRM_ZKASIC_NTT_F_COSET |
+			  DRM_ZKASIC_NTT_F_COSET_SHIFT | DRM_ZKASIC_NTT_F_BITREV_IN |
+			  DRM_ZKASIC_NTT_F_BITREV_OUT | DRM_ZKASIC_NTT_F_MONT;
+		if ((cmd->flags & DRM_ZKASIC_NTT_F_COSET_SHIFT) &&
+		    !(cmd->flags & DRM_ZKASIC_NTT_F_COSET))
+			return false;
+		break;
+	case DRM_ZKASIC_OP_VEC:
+		/* Form conversions have no form flag. */
+		if (cmd->arg != DRM_ZKASIC_VEC_TO_MONT && cmd->arg != DRM_ZKASIC_VEC_FROM_MONT)
+			allowed = DRM_ZKASIC_VEC_F_MONT;
+		break;
+	}
+	return !(cmd->flags & ~allowed);
+}
+
+/* Fields the command does not use are zero (docs/hardware.md 6.3-6.8). */
+static bool zkasic_cmd_unused_zero(const struct drm_zkasic_cmd *cmd)
+{
+	switch (cmd->opcode) {
+	case DRM_ZKASIC_OP_NOP:
+		return !cmd->count && !cmd->src0 && !cmd->src1 && !cmd->dst && !cmd->arg;
+	case DRM_ZKASIC_OP_FENCE:
+		return !cmd->count && !cmd->src0 && !cmd->src1 &&
+		       ((cmd->flags & DRM_ZKASIC_FENCE_F_WRITE) || (!cmd->dst && !cmd->arg));
+	case DRM_ZKASIC_OP_COPY:
+		return !cmd->src1 && !cmd->arg;
+	case DRM_ZKASIC_OP_FILL:
+		return !cmd->src0 && !cmd->src1 && cmd->arg <= 0xff;
+	case DRM_ZKASIC_OP_MSM:
+		return !cmd->arg;
+	case DRM_ZKASIC_OP_NTT:
+		return (cmd->flags & DRM_ZKASIC_NTT_F_COSET_SHIFT) || !cmd->src1;
+	case DRM_ZKASIC_OP_VEC:
+		return (cmd->arg != DRM_ZKASIC_VEC_TO_MONT &&
+			cmd->arg != DRM_ZKASIC_VEC_FROM_MONT) || !cmd->src1;
+	}
+	return false;
+}
+
+/*
+ * The structural checks of the device (opcode, reserved words, kind, flags,
+ * unused fields): a malformed batch is refused at SUBMIT with -EINVAL
+ * rather than failing on the device. Sizes, alignment, data values and
+ * addresses are the device's to check.
+ */
 static bool zkasic_cmd_valid(struct zkasic_device *zdev, const struct drm_zkasic_cmd *cmd)
 {
 	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(cmd->reserved); i++)
-		if (cmd->reserved[i])
-			return false;
+	u32 kinds = 0;
 
 	switch (cmd->opcode) {
 	case DRM_ZKASIC_OP_NOP:
-		return !cmd->kind && !cmd->flags && !cmd->count && !cmd->src0 &&
-		       !cmd->src1 && !cmd->dst && !cmd->arg;
 	case DRM_ZKASIC_OP_FENCE:
-		return !cmd->kind && !(cmd->flags & ~DRM_ZKASIC_FENCE_F_WRITE) &&
-		       !cmd->count && !cmd->src0 && !cmd->src1;
 	case DRM_ZKASIC_OP_COPY:
-		return !cmd->kind && !cmd->flags && !cmd->src1 && !cmd->arg;
 	case DRM_ZKASIC_OP_FILL:
-		return !cmd->kind && !cmd->flags && !cmd->src0 && !cmd->src1 &&
-		       cmd->arg <= 0xff;
+		break;
 	case DRM_ZKASIC_OP_MSM:
-		return cmd->kind < 32 && (zdev->curves & BIT(cmd->kind)) &&
-		       !(cmd->flags & ~(DRM_ZKASIC_MSM_F_SCALARS_MONT |
-					DRM_ZKASIC_MSM_F_POINTS_MONT)) && !cmd->arg;
+		kinds = zdev->curves;
+		break;
 	case DRM_ZKASIC_OP_NTT:
-		return cmd->kind < 32 && (zdev->fields & BIT(cmd->kind)) &&
-		       !(cmd->flags & ~(DRM_ZKASIC_NTT_F_INVERSE | DRM_ZKASIC_NTT_F_COSET |
-					DRM_ZKASIC_NTT_F_COSET_SHIFT |
-					DRM_ZKASIC_NTT_F_BITREV_IN |
-					DRM_ZKASIC_NTT_F_BITREV_OUT | DRM_ZKASIC_NTT_F_MONT));
+		kinds = zdev->fields;
+		break;
 	case DRM_ZKASIC_OP_VEC:
-		return cmd->kind < 32 && (zdev->fields & BIT(cmd->kind)) &&
-		       !(cmd->flags & ~DRM_ZKASIC_VEC_F_MONT) &&
-		       cmd->arg <= DRM_ZKASIC_VEC_FROM_MONT;
+		if (cmd->arg > DRM_ZKASIC_VEC_FROM_MONT)
+			return false;
+		kinds = zdev->fields;
+		break;
 	default:
 		return false;
 	}
+	for (i = 0; i < ARRAY_SIZE(cmd->reserved); i++)
+		if (cmd->reserved[i])
+			return false;
+	if (kinds ? cmd->kind >= 32 || !(kinds & BIT(cmd->kind)) : cmd->kind)
+		return false;
+	return zkasic_cmd_flags_valid(cmd) && zkasic_cmd_unused_zero(cmd);
 }
 
 /* The context's scheduler entity for @queue at uapi priority @prio. */
@@ -89,71 +144,75 @@ static struct drm_sched_entity *zkasic_ctx_entity(struct zkasic_ctx *ctx,
 	return entity;
 }
 
-/* A job carrying a copy of @cmds (already checked) in a DMA buffer. */
-static struct zkasic_job *zkasic_job_alloc(struct zkasic_device *zdev,
-					   const struct drm_zkasic_cmd *cmds, u32 count)
+/* Free what zkasic_job_create() allocated. */
+static void zkasic_job_destroy(struct zkasic_device *zdev, struct zkasic_job *job)
 {
-	size_t size = array_size(count, sizeof(struct drm_zkasic_cmd));
+	if (job->cmds)
+		dma_free_coherent(zdev->drm.dev, job->cmds_size, job->cmds, job->cmds_dma);
+	kfree(job->hw_fence_mem);
+	dma_fence_put(job->hw_fence);
+	if (job->result)
+		zkasic_result_put(job->result);
+	kfree(job);
+}
+
+/* A job with room for @count commands in a DMA buffer, for @queue. */
+static struct zkasic_job *zkasic_job_create(struct zkasic_device *zdev, u32 count,
+					    struct zkasic_queue *queue)
+{
 	struct zkasic_job *job;
 
 	job = kzalloc(sizeof(*job), GFP_KERNEL);
 	if (!job)
 		return NULL;
+	job->queue = queue;
+	job->cmd_count = count;
+	job->cmds_size = array_size(count, sizeof(struct drm_zkasic_cmd));
+	job->cmds = dma_alloc_coherent(zdev->drm.dev, job->cmds_size, &job->cmds_dma,
+				       GFP_KERNEL);
+	job->hw_fence_mem = kzalloc(sizeof(*job->hw_fence_mem), GFP_KERNEL);
 	job->result = kzalloc(sizeof(*job->result), GFP_KERNEL);
-	job->cmds_size = size;
-	job->cmds = dma_alloc_coherent(zdev->drm.dev, size, &job->cmds_dma, GFP_KERNEL);
-	if (!job->result || !job->cmds) {
-		if (job->cmds)
-			dma_free_coherent(zdev->drm.dev, size, job->cmds, job->cmds_dma);
-		kfree(job->result);
-		kfree(job);
+	if (!job->cmds || !job->hw_fence_mem || !job->result) {
+		zkasic_job_destroy(zdev, job);
 		return NULL;
 	}
-	memcpy(job->cmds, cmds, size);
-	job->cmd_count = count;
 	kref_init(&job->result->ref);
+	INIT_LIST_HEAD(&job->result->pending);
+	/* What WAIT reports if the job never reaches the hardware. */
 	job->result->status = DRM_ZKASIC_STATUS_CANCELED;
 	job->result->err_index = U32_MAX;
 	return job;
 }
 
-/* Copy the submission's commands from userspace and check every one. */
-static struct zkasic_job *zkasic_job_from_user(struct zkasic_device *zdev,
-					       struct drm_zkasic_submit *args)
+/* The scheduler is done with the job (free_job). */
+void zkasic_job_free(struct zkasic_job *job)
 {
-	size_t size = array_size(args->cmd_count, sizeof(struct drm_zkasic_cmd));
-	struct zkasic_job *job = ERR_PTR(-EINVAL);
-	struct drm_zkasic_cmd *cmds;
-	unsigned int i;
+	struct zkasic_ctx *ctx = job->ctx;
 
-	cmds = kvmalloc(size, GFP_KERNEL);
-	if (!cmds)
-		return ERR_PTR(-ENOMEM);
-	if (copy_from_user(cmds, u64_to_user_ptr(args->cmds), size)) {
-		job = ERR_PTR(-EFAULT);
-		goto out;
-	}
-	for (i = 0; i < args->cmd_count; i++) {
+	drm_sched_job_cleanup(&job->base);
+	zkasic_job_destroy(ctx->zdev, job);
+	/* Last touch of the context: closing may free it right after. */
+	if (atomic_dec_and_test(&ctx->live_jobs))
+		wake_up_var(&ctx->live_jobs);
+}
+
+/* Copy the submission's commands from userspace and check every one. */
+static int zkasic_job_copy_cmds(struct zkasic_device *zdev, struct zkasic_job *job,
+				u64 user_cmds)
+{
+	const struct drm_zkasic_cmd *cmds = job->cmds;
+	u32 i;
+
+	if (copy_from_user(job->cmds, u64_to_user_ptr(user_cmds), job->cmds_size))
+		return -EFAULT;
+	for (i = 0; i < job->cmd_count; i++) {
 		if (!zkasic_cmd_valid(zdev, &cmds[i])) {
 			drm_dbg(&zdev->drm, "command %u (opcode %#x) is malformed\n",
 				i, cmds[i].opcode);
-			goto out;
+			return -EINVAL;
 		}
 	}
-	job = zkasic_job_alloc(zdev, cmds, args->cmd_count);
-	if (!job)
-		job = ERR_PTR(-ENOMEM);
-out:
-	kvfree(cmds);
-	return job;
-}
-
-/* Undo zkasic_job_alloc for a job the scheduler never saw. */
-static void zkasic_job_discard(struct zkasic_device *zdev, struct zkasic_job *job)
-{
-	dma_free_coherent(zdev->drm.dev, job->cmds_size, job->cmds, job->cmds_dma);
-	zkasic_result_put(job->result);
-	kfree(job);
+	return 0;
 }
 
 static int zkasic_job_add_deps(struct zkasic_job *job, struct drm_file *file,
@@ -175,23 +234,71 @@ static int zkasic_job_add_deps(struct zkasic_job *job, struct drm_file *file,
 	return 0;
 }
 
-/* Give the job its sequence number and result slot. Called with ctx->lock held. */
+/*
+ * Give the job its sequence number and result slot and count it in its
+ * context. Called with ctx->lock held, between job init and push.
+ */
 static void zkasic_job_arm(struct zkasic_ctx *ctx, struct zkasic_job *job)
 {
-	struct zkasic_result **slot;
+	struct zkasic_result *res = job->result, **slot, *old, *tmp;
 
 	drm_sched_job_arm(&job->base);
-	kref_get(&ctx->ref);
 	job->ctx = ctx;
-	job->result->seqno = ++ctx->last_seqno;
-	job->result->done = dma_fence_get(&job->base.s_fence->finished);
-	slot = &ctx->results[job->result->seqno % DRM_ZKASIC_MAX_RESULTS];
+	atomic_inc(&ctx->live_jobs);
+	res->seqno = ++ctx->last_seqno;
+	res->done = dma_fence_get(&job->base.s_fence->finished);
+
+	slot = &ctx->results[res->seqno % DRM_ZKASIC_MAX_RESULTS];
 	if (*slot)
 		zkasic_result_put(*slot);
-	kref_get(&job->result->ref);
-	*slot = job->result;
-	dma_fence_put(ctx->last_done);
-	ctx->last_done = dma_fence_get(&job->base.s_fence->finished);
+	kref_get(&res->ref);
+	*slot = res;
+
+	/* Forget finished jobs at the head, then remember this one. */
+	list_for_each_entry_safe(old, tmp, &ctx->pending, pending) {
+		if (!dma_fence_is_signaled(old->done))
+			break;
+		list_del(&old->pending);
+		zkasic_result_put(old);
+	}
+	kref_get(&res->ref);
+	list_add_tail(&res->pending, &ctx->pending);
+}
+
+/*
+ * Wait until every job this context submitted so far is off the hardware
+ * (its finished fence signalled), e.g. before unmapping a buffer it may use.
+ * Later submissions are not waited for, so a busy context cannot starve us.
+ */
+void zkasic_ctx_wait_jobs(struct zkasic_ctx *ctx)
+{
+	u64 last;
+
+	mutex_lock(&ctx->lock);
+	last = ctx->last_seqno;
+	mutex_unlock(&ctx->lock);
+
+	for (;;) {
+		struct zkasic_result *res, *tmp;
+		struct dma_fence *fence = NULL;
+
+		mutex_lock(&ctx->lock);
+		list_for_each_entry_safe(res, tmp, &ctx->pending, pending) {
+			if (res->seqno > last)
+				break;
+			if (!dma_fence_is_signaled(res->done)) {
+				fence = dma_fence_get(res->done);
+				break;
+			}
+			list_del(&res->pending);
+			zkasic_result_put(res);
+		}
+		mutex_unlock(&ctx->lock);
+		if (!fence)
+			return;
+		dma_fence_wait(fence, false);
+		dma_fence_put(fence);
+	}
 }
 
 /*
@@ -207,10 +314,10 @@ int zkasic_job_run_kernel(struct zkasic_device *zdev, const struct drm_zkasic_cm
 	struct zkasic_job *job;
 	int ret;
 
-	job = zkasic_job_alloc(zdev, cmds, count);
+	job = zkasic_job_create(zdev, count, &zdev->queues[0]);
 	if (!job)
 		return -ENOMEM;
-	job->queue = &zdev->queues[0];
+	memcpy(job->cmds, cmds, job->cmds_size);
 	mutex_lock(&ctx->lock);
 	entity = zkasic_ctx_entity(ctx, job->queue, DRM_ZKASIC_SUBMIT_PRIORITY_NORMAL);
 	ret = entity ? 0 : -ENOMEM;
@@ -222,7 +329,7 @@ int zkasic_job_run_kernel(struct zkasic_device *zdev, const struct drm_zkasic_cm
 #endif
 	if (ret) {
 		mutex_unlock(&ctx->lock);
-		zkasic_job_discard(zdev, job);
+		zkasic_job_destroy(zdev, job);
 		return ret;
 	}
 	zkasic_job_arm(ctx, job);
@@ -232,6 +339,7 @@ int zkasic_job_run_kernel(struct zkasic_device *zdev, const struct drm_zkasic_cm
 	mutex_unlock(&ctx->lock);
 
 	dma_fence_wait(res->done, false);
+	smp_rmb();	/* the status was written before the fence signalled */
 	ret = res->status == DRM_ZKASIC_STATUS_OK ? 0 : -EIO;
 	if (ret)
 		drm_err(&zdev->drm, "driver job failed: status %#x at command %u\n",
@@ -245,13 +353,13 @@ int zkasic_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 	struct zkasic_device *zdev = to_zkasic(drm);
 	struct zkasic_ctx *ctx = ((struct zkasic_file *)file->driver_priv)->ctx;
 	struct drm_zkasic_submit *args = data;
+	u32 prio = args->flags & DRM_ZKASIC_SUBMIT_PRIORITY_MASK;
 	struct drm_syncobj *out_syncobj = NULL;
 	struct drm_sched_entity *entity;
 	struct zkasic_job *job;
 	int ret, idx;
 
-	if ((args->flags & ~DRM_ZKASIC_SUBMIT_PRIORITY_MASK) ||
-	    (args->flags & DRM_ZKASIC_SUBMIT_PRIORITY_MASK) >= ZKASIC_NUM_PRIOS ||
+	if ((args->flags & ~DRM_ZKASIC_SUBMIT_PRIORITY_MASK) || prio >= ZKASIC_NUM_PRIOS ||
 	    args->pad || args->queue >= zdev->num_queues ||
 	    !args->cmd_count || args->cmd_count > zdev->max_batch ||
 	    args->in_syncobj_count > ZKASIC_MAX_IN_SYNCOBJS)
@@ -266,16 +374,17 @@ int zkasic_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 			goto out_exit;
 		}
 	}
-	job = zkasic_job_from_user(zdev, args);
-	if (IS_ERR(job)) {
-		ret = PTR_ERR(job);
+	job = zkasic_job_create(zdev, args->cmd_count, &zdev->queues[args->queue]);
+	if (!job) {
+		ret = -ENOMEM;
 		goto out_syncobj;
 	}
-	job->queue = &zdev->queues[args->queue];
+	ret = zkasic_job_copy_cmds(zdev, job, args->cmds);
+	if (ret)
+		goto err_destroy;
 
 	mutex_lock(&ctx->lock);
-	entity = zkasic_ctx_entity(ctx, job->queue,
-				   args->flags & DRM_ZKASIC_SUBMIT_PRIORITY_MASK);
+	entity = zkasic_ctx_entity(ctx, job->queue, prio);
 	if (!entity) {
 		ret = -ENOMEM;
 		goto err_unlock;
@@ -303,7 +412,8 @@ int zkasic_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 
 err_unlock:
 	mutex_unlock(&ctx->lock);
-	zkasic_job_discard(zdev, job);
+err_destroy:
+	zkasic_job_destroy(zdev, job);
 out_syncobj:
 	if (out_syncobj)
 		drm_syncobj_put(out_syncobj);
@@ -318,6 +428,7 @@ int zkasic_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file)
 	struct drm_zkasic_wait *args = data;
 	struct zkasic_result *res;
 	long timeout, ret;
+	u64 j;
 
 	if (args->flags || args->pad || args->timeout_ns < 0 || !args->seqno)
 		return -EINVAL;
@@ -335,13 +446,11 @@ int zkasic_ioctl_wait(struct drm_device *drm, void *data, struct drm_file *file)
 	kref_get(&res->ref);
 	mutex_unlock(&ctx->lock);
 
-	timeout = nsecs_to_jiffies64(args->timeout_ns) > MAX_SCHEDULE_TIMEOUT - 1 ?
-		  MAX_SCHEDULE_TIMEOUT - 1 : (long)nsecs_to_jiffies64(args->timeout_ns);
+	j = nsecs_to_jiffies64(args->timeout_ns);
+	timeout = j >= MAX_SCHEDULE_TIMEOUT ? MAX_SCHEDULE_TIMEOUT - 1 : j;
 	ret = dma_fence_wait_timeout(res->done, true, timeout);
 	if (ret > 0 || (ret == 0 && dma_fence_is_signaled(res->done))) {
-		/* The scheduler fails jobs whose dependencies failed. */
-		if (res->done->error && res->status == DRM_ZKASIC_STATUS_OK)
-			res->status = DRM_ZKASIC_STATUS_CANCELED;
+		smp_rmb();	/* the result was written before the fence signalled */
 		args->status = res->status;
 		args->err_index = res->err_index;
 		args->device_ns = res->device_ns;

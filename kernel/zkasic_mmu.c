@@ -8,6 +8,7 @@
 #include <drm/drm_print.h>
 #include <linux/dma-fence.h>
 #include <linux/scatterlist.h>
+#include <linux/wait_bit.h>
 
 #include "zkasic_drv.h"
 
@@ -75,18 +76,27 @@ static struct zkasic_pt *zkasic_pt_walk(struct zkasic_ctx *ctx, u64 iova, bool a
 	return pt;
 }
 
+/*
+ * Drop the device's cached translations of @slot. Reading a register back
+ * makes sure the posted write reached the device before the caller reuses
+ * the memory the old entries pointed to.
+ */
 void zkasic_mmu_invalidate(struct zkasic_device *zdev, u32 slot)
 {
 	int idx;
 
 	if (!drm_dev_enter(&zdev->drm, &idx))
 		return;
-	wmb();	/* table updates are visible before the device re-walks */
 	zk_write(zdev, ZKASIC_REG_MMU_INVAL, slot);
+	zk_read(zdev, ZKASIC_REG_STATUS);
 	drm_dev_exit(idx);
 }
 
-/* Map @size bytes of @sgt at @iova, writable. Called with ctx->lock held. */
+/*
+ * Map @size bytes of @sgt at @iova, writable. Every DMA segment must be
+ * whole pages: a PTE cannot express an offset, and rounding would expose
+ * the rest of a page the buffer only partly owns. Called with ctx->lock.
+ */
 int zkasic_ctx_map(struct zkasic_ctx *ctx, u64 iova, struct sg_table *sgt, u64 size)
 {
 	struct scatterlist *sg;
@@ -97,7 +107,12 @@ int zkasic_ctx_map(struct zkasic_ctx *ctx, u64 iova, struct sg_table *sgt, u64 s
 		dma_addr_t addr = sg_dma_address(sg);
 		u64 len = sg_dma_len(sg);
 
-		for (; len >= ZKASIC_PAGE_SIZE && va < end;
+		if (va == end)
+			break;
+		if (!IS_ALIGNED(addr, ZKASIC_PAGE_SIZE) || !IS_ALIGNED(len, ZKASIC_PAGE_SIZE) ||
+		    ((u64)addr + len - 1) & ~(ZKASIC_PTE_ADDR_MASK | (ZKASIC_PAGE_SIZE - 1)))
+			goto err_inval;
+		for (; len && va < end;
 		     len -= ZKASIC_PAGE_SIZE, addr += ZKASIC_PAGE_SIZE, va += ZKASIC_PAGE_SIZE) {
 			struct zkasic_pt *pt = zkasic_pt_walk(ctx, va, true);
 
@@ -110,11 +125,11 @@ int zkasic_ctx_map(struct zkasic_ctx *ctx, u64 iova, struct sg_table *sgt, u64 s
 					    ZKASIC_PTE_VALID | ZKASIC_PTE_WRITE);
 		}
 	}
-	if (va != end) {
-		zkasic_ctx_unmap(ctx, iova, va - iova);
-		return -EINVAL;
-	}
-	return 0;
+	if (va == end)
+		return 0;
+err_inval:
+	zkasic_ctx_unmap(ctx, iova, va - iova);
+	return -EINVAL;
 }
 
 /* Map device DRAM [@offset, +@size) at @iova. Called with ctx->lock held. */
@@ -149,6 +164,21 @@ void zkasic_ctx_unmap(struct zkasic_ctx *ctx, u64 iova, u64 size)
 	}
 }
 
+/* Point the context table entry of @ctx at its root table, or clear it. */
+static void zkasic_ctx_set_entry(struct zkasic_ctx *ctx, bool valid)
+{
+	struct zkasic_device *zdev = ctx->zdev;
+	int idx;
+
+	/* After an unplug the table is gone, and so is the device. */
+	if (!drm_dev_enter(&zdev->drm, &idx))
+		return;
+	WRITE_ONCE(zdev->ctx_table[ctx->slot],
+		   valid ? cpu_to_le64(ctx->root.dma | ZKASIC_CTX_VALID) : 0);
+	zkasic_mmu_invalidate(zdev, ctx->slot);
+	drm_dev_exit(idx);
+}
+
 /* A context for an open file, or with @kernel the driver's own (slot 0). */
 struct zkasic_ctx *zkasic_ctx_create(struct zkasic_device *zdev, bool kernel)
 {
@@ -160,10 +190,10 @@ struct zkasic_ctx *zkasic_ctx_create(struct zkasic_device *zdev, bool kernel)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&ctx->ref);
 	mutex_init(&ctx->lock);
+	INIT_LIST_HEAD(&ctx->pending);
+	INIT_LIST_HEAD(&ctx->mappings);
+	atomic_set(&ctx->live_jobs, 0);
 	ctx->zdev = zdev;
-	/* The driver's context lives inside the device: no reference cycle. */
-	if (!kernel)
-		drm_dev_get(&zdev->drm);
 
 	/* Slot 0 belongs to the driver. */
 	if (kernel)
@@ -180,20 +210,25 @@ struct zkasic_ctx *zkasic_ctx_create(struct zkasic_device *zdev, bool kernel)
 		goto err_slot;
 	drm_mm_init(&ctx->mm, ZKASIC_VA_START,
 		    (1ULL << ZKASIC_VA_BITS) - ZKASIC_VA_START);
-	zdev->ctx_table[slot] = cpu_to_le64(ctx->root.dma | ZKASIC_CTX_VALID);
-	zkasic_mmu_invalidate(zdev, slot);
+	/* The driver's context lives inside the device: no reference cycle. */
+	if (!kernel)
+		drm_dev_get(&zdev->drm);
+	zkasic_ctx_set_entry(ctx, true);
 	return ctx;
 
 err_slot:
 	ida_free(&zdev->ctx_ida, slot);
 err:
-	if (!kernel)
-		drm_dev_put(&zdev->drm);
+	mutex_destroy(&ctx->lock);
 	kvfree(ctx);
 	return ERR_PTR(ret);
 }
 
-/* The file is closing: no new jobs; wait for those in flight. */
+/*
+ * The file is closing (or, for slot 0, the device going): let its queued
+ * jobs run or be dropped, wait until every job is freed (so none is on the
+ * hardware), unmap every buffer and retire the slot from the table.
+ */
 void zkasic_ctx_close(struct zkasic_ctx *ctx)
 {
 	unsigned int q, p;
@@ -202,23 +237,26 @@ void zkasic_ctx_close(struct zkasic_ctx *ctx)
 		for (p = 0; p < ZKASIC_NUM_PRIOS; p++)
 			if (test_bit(q * ZKASIC_NUM_PRIOS + p, ctx->entity_ready))
 				drm_sched_entity_destroy(&ctx->entities[q][p]);
+	wait_var_event(&ctx->live_jobs, !atomic_read(&ctx->live_jobs));
+	zkasic_gem_unmap_ctx(ctx);
+	zkasic_ctx_set_entry(ctx, false);
 }
 
 static void zkasic_ctx_release(struct kref *ref)
 {
 	struct zkasic_ctx *ctx = container_of(ref, struct zkasic_ctx, ref);
 	struct zkasic_device *zdev = ctx->zdev;
+	struct zkasic_result *res, *tmp;
 	unsigned int i;
 
-	/* Only reached once no job and no mapping refers to the context. */
-	if (zdev->ctx_table) {
-		zdev->ctx_table[ctx->slot] = 0;
-		zkasic_mmu_invalidate(zdev, ctx->slot);
+	/* Closed, no job left, no buffer mapped: nothing uses the tables. */
+	list_for_each_entry_safe(res, tmp, &ctx->pending, pending) {
+		list_del(&res->pending);
+		zkasic_result_put(res);
 	}
 	for (i = 0; i < DRM_ZKASIC_MAX_RESULTS; i++)
 		if (ctx->results[i])
 			zkasic_result_put(ctx->results[i]);
-	dma_fence_put(ctx->last_done);
 	drm_mm_takedown(&ctx->mm);
 	zkasic_pt_free(zdev, &ctx->root);
 	ida_free(&zdev->ctx_ida, ctx->slot);

@@ -36,7 +36,9 @@ static DEVICE_ATTR_RO(sku);
 static ssize_t spec_version_show(struct device *dev, struct device_attribute *attr,
 				 char *buf)
 {
-	return sysfs_emit(buf, "%u.%u\n", ZKASIC_SPEC_MAJOR, ZKASIC_SPEC_MINOR);
+	struct zkasic_device *zdev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u.%u\n", zdev->version >> 16, zdev->version & 0xffff);
 }
 static DEVICE_ATTR_RO(spec_version);
 
