@@ -38,7 +38,7 @@ LIBZKASIC := $(B)/lib/libzkasic.a
 LIBZKASIC_SO := $(B)/lib/libzkasic.so
 LIBEMU := $(B)/lib/libzkasic-emu.a
 
-.PHONY: all userspace module test check check-host check-vm setup demo clean \
+.PHONY: all userspace module test check check-host check-vm check-cli check-groth16 check-asan check-fuzz check-hotplug report-faults setup demo clean \
 	kselftest-headers check-style
 all: userspace module
 
@@ -72,12 +72,12 @@ $(LIBEMU): $(EMU_OBJS)
 
 $(B)/bin/%: $(B)/tools/%.o $(LIBZKASIC)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -pthread -o $@ $< $(LIBZKASIC) $(LDLIBS_RT)
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $< $(LIBZKASIC) $(LDLIBS_RT)
 
 # Host unit tests link everything host-side: runtime, math core, emulator core.
 $(B)/tests/host/%: $(B)/tests/host/%.o $(LIBZKASIC) $(LIBEMU)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -pthread -o $@ $< $(LIBEMU) $(LIBZKASIC) $(LDLIBS_RT)
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $< $(LIBEMU) $(LIBZKASIC) $(LDLIBS_RT)
 
 # VM tests run inside the guest, which sees the host's /usr: dynamic is fine.
 $(B)/tests/vm/%: $(B)/tests/vm/%.o $(LIBZKASIC)
@@ -115,7 +115,35 @@ check-vm: all
 check-style:
 	tools/checkpatch-kernel
 
-check: check-host check-style check-vm
+check-groth16: all
+	tests/run-groth16-tests
+
+check-cli: all
+	tests/run-cli-tests
+
+# QMP device_del/device_add of a device with work in flight, in the VM.
+check-hotplug: all
+	tests/run-hotplug-tests $(or $(ZKASIC_UNPLUG_CYCLES),3)
+
+# Issue-6 figures: faults injected and recovered, fuzzing, unplugs, leaks.
+report-faults: all
+	tests/run-fault-report
+
+# libFuzzer on the device model's core (ASan+UBSan), bounded in time.
+check-fuzz: userspace
+	tests/fuzz/run-fuzz $(or $(ZKASIC_FUZZ_SECONDS),60)
+
+# The runtime, the tools and the device model under AddressSanitizer and
+# UBSan (leaks included), on the host test workloads; built into $(B)/asan.
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+check-asan:
+	$(MAKE) B=$(B)/asan EXTRA_CFLAGS="$(SAN_FLAGS)" MATH_CFLAGS="-O1 -g" \
+		$(B)/asan/tests/host/test_runtime $(B)/asan/tests/host/test_emu_cmds \
+		$(B)/asan/tests/host/test_emu_queue $(B)/asan/bin/zkasic-prove \
+		$(B)/asan/bin/zkasic-run
+	tests/run-asan-tests $(B)/asan
+
+check: check-host check-asan check-fuzz check-style check-vm check-hotplug check-cli check-groth16
 
 # The README's test command: from a fresh Debian 12 machine to passing tests.
 test: setup

@@ -70,7 +70,7 @@ static ssize_t zkasic_fault_inject_write(struct file *file, const char __user *u
 		return -EFAULT;
 	buf[len] = 0;
 	if (sscanf(buf, "%u %u %u", &mode, &count, &status) != 3 ||
-	    mode > ZKASIC_FI_MODE_FATAL || status > 0xff)
+	    mode > ZKASIC_FI_MODE_CORRUPT || status > 0xff)
 		return -EINVAL;
 	if (!(zdev->cap_flags & ZKASIC_CAP_F_FAULT_INJECT))
 		return -EOPNOTSUPP;
@@ -90,9 +90,22 @@ static const struct file_operations zkasic_fault_inject_fops = {
 	.llseek = noop_llseek,
 };
 
+/* Live driver objects: a leak check compares them before and after. */
+static int zkasic_debugfs_objects(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct zkasic_device *zdev = to_zkasic(entry->dev);
+
+	seq_printf(m, "contexts %d\nbuffers %d\nmappings %d\njobs %d\n",
+		   atomic_read(&zdev->live_ctxs), atomic_read(&zdev->live_bos),
+		   atomic_read(&zdev->live_mappings), atomic_read(&zdev->live_jobs));
+	return 0;
+}
+
 void zkasic_debugfs_init(struct zkasic_device *zdev)
 {
 	drm_debugfs_add_file(&zdev->drm, "queues", zkasic_debugfs_queues, NULL);
+	drm_debugfs_add_file(&zdev->drm, "objects", zkasic_debugfs_objects, NULL);
 }
 
 /* Called once the DRM device (and so its debugfs directory) exists. */

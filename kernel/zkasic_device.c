@@ -3,10 +3,12 @@
  * zkasic: device bring-up, teardown, reset and recovery, following the
  * initialisation sequence of docs/hardware.md section 4.
  */
+#include <drm/drm_file.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 #include <linux/delay.h>
 #include <linux/iopoll.h>
+#include <linux/kobject.h>
 
 #include "zkasic_drv.h"
 
@@ -224,6 +226,26 @@ void zkasic_device_shutdown(struct zkasic_device *zdev)
 }
 
 /*
+ * Tell userspace (udev, monitoring) about a reset with a change uevent on
+ * the accel node: ZKASIC_RESET=<reason>, ZKASIC_RESET_COUNT=<n>.
+ */
+static void zkasic_reset_uevent(struct zkasic_device *zdev, const char *reason)
+{
+	char reason_env[40], count_env[40];
+	char *envp[3];
+
+	if (!zdev->drm.accel || !zdev->drm.accel->kdev)
+		return;
+	envp[0] = reason_env;
+	envp[1] = count_env;
+	envp[2] = NULL;
+	snprintf(reason_env, sizeof(reason_env), "ZKASIC_RESET=%s", reason);
+	snprintf(count_env, sizeof(count_env), "ZKASIC_RESET_COUNT=%d",
+		 atomic_read(&zdev->reset_count));
+	kobject_uevent_env(&zdev->drm.accel->kdev->kobj, KOBJ_CHANGE, envp);
+}
+
+/*
  * A job hung (or the operator asked): reset the device, fail the guilty
  * job with TIMEOUT and every other job that was on the hardware with
  * ABORTED (the reset dropped them), restart the queues. Jobs still waiting
@@ -246,6 +268,10 @@ bool zkasic_device_recover(struct zkasic_device *zdev, struct zkasic_job *guilty
 
 	zkasic_device_reset(zdev);
 	atomic_inc(&zdev->reset_count);
+	atomic_inc(&zdev->devmem_epoch);
+	/* The driver's own context is never banned: it only clears DRAM. */
+	if (guilty && guilty->ctx != zdev->kctx)
+		WRITE_ONCE(guilty->ctx->banned, true);
 	for (i = 0; i < zdev->num_queues; i++)
 		zkasic_queue_fail_inflight(&zdev->queues[i], guilty);
 	zkasic_device_hw_start(zdev);
@@ -255,6 +281,7 @@ bool zkasic_device_recover(struct zkasic_device *zdev, struct zkasic_job *guilty
 	mutex_unlock(&zdev->reset_lock);
 	drm_warn(&zdev->drm, "device reset%s (%d resets)\n",
 		 guilty ? " after a hung job" : "", atomic_read(&zdev->reset_count));
+	zkasic_reset_uevent(zdev, guilty ? "hang" : "operator");
 	return true;
 }
 
@@ -278,6 +305,7 @@ void zkasic_device_flr_done(struct zkasic_device *zdev)
 
 	zkasic_wait_ready(zdev);
 	atomic_inc(&zdev->reset_count);
+	atomic_inc(&zdev->devmem_epoch);
 	for (i = 0; i < zdev->num_queues; i++)
 		zkasic_queue_fail_inflight(&zdev->queues[i], NULL);
 	zkasic_device_hw_start(zdev);
@@ -286,4 +314,5 @@ void zkasic_device_flr_done(struct zkasic_device *zdev)
 	mutex_unlock(&zdev->reset_lock);
 	drm_warn(&zdev->drm, "function-level reset (%d resets)\n",
 		 atomic_read(&zdev->reset_count));
+	zkasic_reset_uevent(zdev, "flr");
 }

@@ -104,6 +104,17 @@ struct zkasic_device {
 	/* Serialises recovery (device reset) against itself and FLR. */
 	struct mutex reset_lock;
 	atomic_t reset_count;
+	/*
+	 * Bumped by every reset, which zeroes device DRAM: device-memory
+	 * buffers from an older epoch have lost their contents.
+	 */
+	atomic_t devmem_epoch;
+
+	/* Live objects, for leak checks (debugfs "objects"). */
+	atomic_t live_ctxs;
+	atomic_t live_bos;
+	atomic_t live_mappings;
+	atomic_t live_jobs;
 };
 
 /* One level of a context's device page table. */
@@ -147,6 +158,8 @@ struct zkasic_ctx {
 	/* Under zdev->map_lock. */
 	struct list_head mappings;
 	bool closed;
+	/* One of its jobs hung the device: SUBMIT fails with -EIO. */
+	bool banned;
 };
 
 struct zkasic_file {
@@ -158,6 +171,7 @@ struct zkasic_mapping {
 	struct list_head bo_node;	/* in bo->mappings */
 	struct list_head ctx_node;	/* in ctx->mappings */
 	struct zkasic_ctx *ctx;
+	struct zkasic_bo *bo;
 	struct drm_mm_node vma;
 };
 
@@ -167,6 +181,7 @@ struct zkasic_bo {
 	/* Device-memory buffers: a DRAM range instead of shmem pages. */
 	bool devmem;
 	struct drm_mm_node devmem_node;
+	u32 devmem_epoch;			/* zdev->devmem_epoch when cleared */
 };
 
 struct zkasic_job {
@@ -178,6 +193,9 @@ struct zkasic_job {
 	size_t cmds_size;
 	u32 cmd_count;
 	u32 seq;			/* SQE seq while on the hardware */
+	/* The context had device memory at submit, of this epoch. */
+	bool uses_devmem;
+	u32 devmem_epoch;
 	/*
 	 * The hardware fence is allocated at submit, so that run_job, which
 	 * the fence signalling path depends on, never allocates memory.
@@ -257,6 +275,7 @@ void zkasic_mmu_invalidate(struct zkasic_device *zdev, u32 slot);
 /* zkasic_gem.c */
 struct drm_gem_object *zkasic_gem_create_object(struct drm_device *drm, size_t size);
 void zkasic_gem_unmap_ctx(struct zkasic_ctx *ctx);
+bool zkasic_ctx_devmem_lost(struct zkasic_ctx *ctx, u32 epoch, bool *has_devmem);
 int zkasic_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *file);
 int zkasic_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *file);
 

@@ -29,6 +29,7 @@ static void zkasic_mapping_destroy(struct zkasic_mapping *m)
 	drm_mm_remove_node(&m->vma);
 	mutex_unlock(&ctx->lock);
 	zkasic_mmu_invalidate(ctx->zdev, ctx->slot);
+	atomic_dec(&ctx->zdev->live_mappings);
 	zkasic_ctx_put(ctx);
 	kfree(m);
 }
@@ -79,6 +80,7 @@ static void zkasic_bo_free(struct drm_gem_object *obj)
 		drm_mm_remove_node(&bo->devmem_node);
 		mutex_unlock(&zdev->devmem_lock);
 	}
+	atomic_dec(&zdev->live_bos);
 	drm_gem_shmem_free(&bo->base);
 }
 
@@ -119,6 +121,11 @@ struct drm_gem_object *zkasic_gem_create_object(struct drm_device *drm, size_t s
 
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
+	/*
+	 * Counted from here to zkasic_bo_free(); the shmem helpers free the
+	 * object without us only when its own setup runs out of memory.
+	 */
+	atomic_inc(&to_zkasic(drm)->live_bos);
 	INIT_LIST_HEAD(&bo->mappings);
 	bo->base.base.funcs = &zkasic_gem_funcs;
 	return &bo->base.base;
@@ -183,6 +190,8 @@ static int zkasic_bo_map(struct zkasic_bo *bo, struct zkasic_ctx *ctx, u64 *iova
 	}
 	kref_get(&ctx->ref);
 	m->ctx = ctx;
+	m->bo = bo;
+	atomic_inc(&zdev->live_mappings);
 
 	/* Publish it, unless a racing call mapped it first or ctx closed. */
 	mutex_lock(&zdev->map_lock);
@@ -200,6 +209,29 @@ static int zkasic_bo_map(struct zkasic_bo *bo, struct zkasic_ctx *ctx, u64 *iova
 	if (other || ret)
 		zkasic_mapping_destroy(m);
 	return ret;
+}
+
+/*
+ * Does @ctx hold device-memory buffers (*@has_devmem), and has a reset since
+ * wiped any of them (the return value)? Buffers are few per context; this
+ * runs once per SUBMIT.
+ */
+bool zkasic_ctx_devmem_lost(struct zkasic_ctx *ctx, u32 epoch, bool *has_devmem)
+{
+	struct zkasic_mapping *m;
+	bool lost = false;
+
+	*has_devmem = false;
+	mutex_lock(&ctx->zdev->map_lock);
+	list_for_each_entry(m, &ctx->mappings, ctx_node) {
+		if (!m->bo->devmem)
+			continue;
+		*has_devmem = true;
+		if (m->bo->devmem_epoch != epoch)
+			lost = true;
+	}
+	mutex_unlock(&ctx->zdev->map_lock);
+	return lost;
 }
 
 /*
@@ -262,6 +294,8 @@ static int zkasic_bo_create_devmem(struct zkasic_device *zdev, struct drm_file *
 	obj->funcs = &zkasic_gem_devmem_funcs;
 	bo = to_zkasic_bo(obj);
 	bo->devmem = true;
+	/* Read before clearing: a reset from here on makes the buffer lost. */
+	bo->devmem_epoch = atomic_read(&zdev->devmem_epoch);
 
 	mutex_lock(&zdev->devmem_lock);
 	ret = drm_mm_insert_node_generic(&zdev->devmem_mm, &bo->devmem_node, size,
@@ -372,6 +406,9 @@ int zkasic_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *fi
 		args->mmap_offset = bo->devmem ? 0 :
 				    drm_vma_node_offset_addr(&obj->vma_node);
 		args->size = obj->size;
+		args->flags = bo->devmem ? DRM_ZKASIC_BO_DEVMEM : 0;
+		if (bo->devmem && bo->devmem_epoch != atomic_read(&to_zkasic(drm)->devmem_epoch))
+			args->flags |= DRM_ZKASIC_BO_LOST;
 	}
 	drm_dev_exit(idx);
 	drm_gem_object_put(obj);

@@ -108,6 +108,7 @@
 #define   ZKASIC_FI_MODE_HANG		2	/* batches never complete */
 #define   ZKASIC_FI_MODE_DROP_IRQ	3	/* CQEs posted, no vector sent */
 #define   ZKASIC_FI_MODE_FATAL		4	/* STATUS.FATAL now, until reset */
+#define   ZKASIC_FI_MODE_CORRUPT	5	/* commands succeed, dst bit 0 flipped */
 #define ZKASIC_REG_FI_COUNT		0x0304
 #define ZKASIC_REG_FI_STATUS		0x0308	/* 1..0xff; reset: INJECTED */
 

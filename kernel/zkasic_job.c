@@ -154,6 +154,7 @@ static void zkasic_job_destroy(struct zkasic_device *zdev, struct zkasic_job *jo
 	if (job->result)
 		zkasic_result_put(job->result);
 	kfree(job);
+	atomic_dec(&zdev->live_jobs);
 }
 
 /* A job with room for @count commands in a DMA buffer, for @queue. */
@@ -165,6 +166,7 @@ static struct zkasic_job *zkasic_job_create(struct zkasic_device *zdev, u32 coun
 	job = kzalloc(sizeof(*job), GFP_KERNEL);
 	if (!job)
 		return NULL;
+	atomic_inc(&zdev->live_jobs);
 	job->queue = queue;
 	job->cmd_count = count;
 	job->cmds_size = array_size(count, sizeof(struct drm_zkasic_cmd));
@@ -364,6 +366,8 @@ int zkasic_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 	    !args->cmd_count || args->cmd_count > zdev->max_batch ||
 	    args->in_syncobj_count > ZKASIC_MAX_IN_SYNCOBJS)
 		return -EINVAL;
+	if (READ_ONCE(ctx->banned))
+		return -EIO;
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 
@@ -382,6 +386,12 @@ int zkasic_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 	ret = zkasic_job_copy_cmds(zdev, job, args->cmds);
 	if (ret)
 		goto err_destroy;
+	/* A reset zeroed device memory this context still holds buffers in. */
+	job->devmem_epoch = atomic_read(&zdev->devmem_epoch);
+	if (zkasic_ctx_devmem_lost(ctx, job->devmem_epoch, &job->uses_devmem)) {
+		ret = -ECANCELED;
+		goto err_destroy;
+	}
 
 	mutex_lock(&ctx->lock);
 	entity = zkasic_ctx_entity(ctx, job->queue, prio);

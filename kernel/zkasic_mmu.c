@@ -214,6 +214,7 @@ struct zkasic_ctx *zkasic_ctx_create(struct zkasic_device *zdev, bool kernel)
 	if (!kernel)
 		drm_dev_get(&zdev->drm);
 	zkasic_ctx_set_entry(ctx, true);
+	atomic_inc(&zdev->live_ctxs);
 	return ctx;
 
 err_slot:
@@ -261,6 +262,7 @@ static void zkasic_ctx_release(struct kref *ref)
 	zkasic_pt_free(zdev, &ctx->root);
 	ida_free(&zdev->ctx_ida, ctx->slot);
 	mutex_destroy(&ctx->lock);
+	atomic_dec(&zdev->live_ctxs);
 	if (ctx->slot)
 		drm_dev_put(&zdev->drm);
 	kvfree(ctx);

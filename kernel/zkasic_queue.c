@@ -123,6 +123,14 @@ static struct dma_fence *zkasic_run_job(struct drm_sched_job *sched_job)
 		return NULL;
 	if (zkasic_job_deps_failed(job))
 		return ERR_PTR(-ECANCELED);
+	/*
+	 * Queued before a reset: its context was banned, or device memory it
+	 * may read was zeroed. Running it would give wrong results silently.
+	 */
+	if (READ_ONCE(job->ctx->banned) ||
+	    (job->uses_devmem &&
+	     job->devmem_epoch != (u32)atomic_read(&zdev->devmem_epoch)))
+		return ERR_PTR(-ECANCELED);
 	if (!drm_dev_enter(&zdev->drm, &idx))
 		return ERR_PTR(-ENODEV);
 

@@ -93,6 +93,12 @@ int zk_batch_submit(struct zk_batch *b, unsigned int queue, uint32_t out_syncobj
 	if (!b->count)
 		return zk_fail(-EINVAL, "empty batch");
 	ret = zk_ioctl(b->dev->fd, DRM_IOCTL_ZKASIC_SUBMIT, &s);
+	if (ret == -EIO)
+		return zk_fail(ret, "%s: this context is banned: one of its jobs hung the device (open the device again)",
+			       b->dev->info.path);
+	if (ret == -ECANCELED)
+		return zk_fail(ret, "%s: a device reset wiped device-memory buffers of this context (free them and upload again)",
+			       b->dev->info.path);
 	if (ret)
 		return zk_fail(ret, "%s: SUBMIT of %u commands to queue %u",
 			       b->dev->info.path, b->count, queue);
@@ -101,6 +107,12 @@ int zk_batch_submit(struct zk_batch *b, unsigned int queue, uint32_t out_syncobj
 	if (seqno)
 		*seqno = s.seqno;
 	return 0;
+}
+
+void zk_batch_reset(struct zk_batch *b)
+{
+	b->count = 0;
+	b->nwaits = 0;
 }
 
 int zk_wait(struct zk_device *dev, uint64_t seqno, int64_t timeout_ns,

@@ -6,7 +6,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <numa.h>
+#include <numaif.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <xf86drm.h>
@@ -35,9 +38,52 @@ static int map_buffer(struct zk_buffer *buf, uint64_t mmap_offset)
 	return 0;
 }
 
+/*
+ * The driver allocates and pins a buffer's host pages inside BO_CREATE,
+ * under the calling thread's memory policy. Preferring the device's NUMA
+ * node for that call keeps the device's DMA (and the staging copies of
+ * threads on that node) local. ZKASIC_NUMA=0 turns it off.
+ */
+#define ZK_NUMA_BITS 1024
+
+struct numa_saved {
+	int active;
+	int mode;
+	unsigned long mask[ZK_NUMA_BITS / (8 * sizeof(unsigned long))];
+};
+
+static void numa_prefer(const struct zk_device *dev, struct numa_saved *s)
+{
+	unsigned long want[ZK_NUMA_BITS / (8 * sizeof(unsigned long))] = { 0 };
+	const char *env = getenv("ZKASIC_NUMA");
+	int node = dev->info.numa_node;
+	const int per = 8 * sizeof(unsigned long);
+
+	s->active = 0;
+	if (node < 0 || node >= ZK_NUMA_BITS - 1 || (env && !strcmp(env, "0")) ||
+	    numa_available() < 0)
+		return;
+	if (get_mempolicy(&s->mode, s->mask, ZK_NUMA_BITS, NULL, 0))
+		return;
+	want[node / per] = 1UL << (node % per);
+	if (!set_mempolicy(MPOL_PREFERRED, want, ZK_NUMA_BITS))
+		s->active = 1;
+}
+
+static void numa_restore(const struct numa_saved *s)
+{
+	if (!s->active)
+		return;
+	if (s->mode == MPOL_DEFAULT)
+		set_mempolicy(MPOL_DEFAULT, NULL, 0);
+	else
+		set_mempolicy(s->mode, s->mask, ZK_NUMA_BITS);
+}
+
 int zk_buffer_alloc(struct zk_device *dev, uint64_t size, uint32_t flags,
 		    struct zk_buffer **out)
 {
+	struct numa_saved numa;
 	struct drm_zkasic_bo_create bc = { .size = size, .flags = flags };
 	struct zk_buffer *buf;
 	int ret;
@@ -48,7 +94,9 @@ int zk_buffer_alloc(struct zk_device *dev, uint64_t size, uint32_t flags,
 	buf = calloc(1, sizeof(*buf));
 	if (!buf)
 		return zk_fail(-ENOMEM, "buffer");
+	numa_prefer(dev, &numa);
 	ret = zk_ioctl(dev->fd, DRM_IOCTL_ZKASIC_BO_CREATE, &bc);
+	numa_restore(&numa);
 	if (ret) {
 		free(buf);
 		return zk_fail(ret, "%s: BO_CREATE of %llu bytes", dev->info.path,
@@ -120,4 +168,14 @@ int zk_buffer_import(struct zk_device *dev, int dmabuf_fd, struct zk_buffer **ou
 	}
 	*out = buf;
 	return 0;
+}
+
+int zk_buffer_lost(struct zk_buffer *buf)
+{
+	struct drm_zkasic_bo_info bi = { .handle = buf->handle };
+	int ret = zk_ioctl(buf->dev->fd, DRM_IOCTL_ZKASIC_BO_INFO, &bi);
+
+	if (ret)
+		return zk_fail(ret, "BO_INFO of handle %u", buf->handle);
+	return !!(bi.flags & DRM_ZKASIC_BO_LOST);
 }

@@ -157,7 +157,7 @@ static void bench_ntt(struct zk_ctx *ctx, struct zk_device *dev, unsigned int lo
 
 		memcpy(copy, data, n * 8);
 		t = now_ms();
-		if (zk_ntt(ctx, ZKM_GOLDILOCKS, copy, log2, 1, 0))
+		if (zk_ntt(ctx, ZKM_GOLDILOCKS, copy, log2, 1, 0, NULL))
 			die("zk_ntt");
 		stack[r] = now_ms() - t;
 		zk_prep_ntt(zk_batch_get_cmd(b), ZKM_GOLDILOCKS, buf->iova, buf->iova, log2, 1, 0);

@@ -230,7 +230,7 @@ static int cmd_ntt(const struct opts *o)
 	memcpy(data, in, len);
 	ctx = open_ctx(o);
 	t = now_ms();
-	if (zk_ntt(ctx, field, data, log_n, 1, flags))
+	if (zk_ntt(ctx, field, data, log_n, 1, flags, NULL))
 		die("%s", zk_last_error());
 	report(ctx, "ntt", now_ms() - t);
 	write_output(o->out, data, len);

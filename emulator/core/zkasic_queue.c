@@ -123,6 +123,31 @@ static int zk_fi_command(struct zkasic_dev *d)
 }
 
 /*
+ * Fault injection after a command that succeeded: CORRUPT flips the lowest
+ * bit of the first byte it wrote, as a failing DRAM or datapath might.
+ */
+static void zk_fi_corrupt(struct zk_job *j, const struct drm_zkasic_cmd *c)
+{
+	struct zkasic_dev *d = j->dev;
+	bool hit = false;
+	uint8_t b;
+
+	if (c->opcode != DRM_ZKASIC_OP_MSM && c->opcode != DRM_ZKASIC_OP_NTT &&
+	    c->opcode != DRM_ZKASIC_OP_VEC && c->opcode != DRM_ZKASIC_OP_COPY)
+		return;
+	pthread_mutex_lock(&d->lock);
+	if (d->fi_mode == ZKASIC_FI_MODE_CORRUPT && d->fi_count) {
+		d->fi_count--;
+		hit = true;
+	}
+	pthread_mutex_unlock(&d->lock);
+	if (hit && c->count && !zk_mmu_read(j, c->dst, &b, 1)) {
+		b ^= 1;
+		zk_mmu_write(j, c->dst, &b, 1);
+	}
+}
+
+/*
  * Run the batch of @sqe. Returns OK, a status (with *err_index the failing
  * command or ~0) or ZK_ABORT.
  */
@@ -179,6 +204,8 @@ static int zk_run_batch(struct zk_job *j, const struct zkasic_sqe *sqe,
 			ret = zk_cmd_validate(j, &cmds[i]);
 		if (!ret)
 			ret = zk_cmd_execute(j, &cmds[i]);
+		if (!ret)
+			zk_fi_corrupt(j, &cmds[i]);
 		if (ret) {
 			if (ret != ZK_ABORT)
 				*err_index = i;

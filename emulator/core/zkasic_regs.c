@@ -323,7 +323,7 @@ static void zk_fi_write(struct zkasic_dev *d, uint64_t off, uint32_t val)
 
 	switch (off) {
 	case ZKASIC_REG_FI_MODE:
-		if (val > ZKASIC_FI_MODE_FATAL)
+		if (val > ZKASIC_FI_MODE_CORRUPT)
 			return;
 		d->fi_mode = val;
 		if (val == ZKASIC_FI_MODE_FATAL && !d->fatal) {

@@ -27,12 +27,20 @@
 typedef unsigned __int128 zkm_u128;
 
 /*
- * ZKM_USE_ADX (set by the *_adx.c translation units, which are only entered
- * after a CPUID check) switches 4- and 6-limb multiplication to MULX/ADX
- * assembly; everything else is portable C.
+ * On x86-64, 4- and 6-limb addition and subtraction use inline assembly
+ * (plain ADD/ADC/SBB/CMOV: gcc keeps the generic loops' temporaries on the
+ * stack). ZKM_USE_ADX (set by the *_adx.c translation units, which are only
+ * entered after a CPUID check) also switches multiplication to MULX/ADX.
+ * Everything else, and every other architecture, is portable C.
  */
-#if defined(ZKM_USE_ADX) && ZKM_USE_ADX
-#include "mont_adx.h"
+#if defined(__x86_64__) && !defined(ZKM_NO_ASM)
+#define ZKM_X86_ASM 1
+#include "mont_x86.h"
+#else
+#define ZKM_X86_ASM 0
+#endif
+#if defined(ZKM_USE_ADX) && ZKM_USE_ADX && !ZKM_X86_ASM
+#error "ZKM_USE_ADX needs x86-64 assembly"
 #endif
 
 /* r = a + b mod p */
@@ -42,6 +50,16 @@ ZKM_INLINE void mont_add(uint64_t *r, const uint64_t *a, const uint64_t *b,
 	uint64_t t[8], s[8];
 	uint64_t c = 0, br = 0;
 
+#if ZKM_X86_ASM
+	if (n == 4) {
+		mont4_add_asm(r, a, b, p);
+		return;
+	}
+	if (n == 6) {
+		mont6_add_asm(r, a, b, p);
+		return;
+	}
+#endif
 #pragma GCC unroll 8
 	for (int i = 0; i < n; i++) {
 		zkm_u128 x = (zkm_u128)a[i] + b[i] + c;
@@ -69,6 +87,16 @@ ZKM_INLINE void mont_sub(uint64_t *r, const uint64_t *a, const uint64_t *b,
 	uint64_t t[8];
 	uint64_t br = 0, c = 0;
 
+#if ZKM_X86_ASM
+	if (n == 4) {
+		mont4_sub_asm(r, a, b, p);
+		return;
+	}
+	if (n == 6) {
+		mont6_sub_asm(r, a, b, p);
+		return;
+	}
+#endif
 #pragma GCC unroll 8
 	for (int i = 0; i < n; i++) {
 		zkm_u128 x = (zkm_u128)a[i] - b[i] - br;
@@ -153,12 +181,12 @@ ZKM_INLINE void mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b,
 	uint64_t t[8] = { 0 };
 
 #if defined(ZKM_USE_ADX) && ZKM_USE_ADX
-	if (n == 4 || n == 6) {
-		if (n == 4)
-			mont4_mul_adx_raw(t, a, b, p, pinv);
-		else
-			mont6_mul_adx_raw(t, a, b, p, pinv);
-		mont_reduce_once(r, t, p, n);
+	if (n == 4) {
+		mont4_mul_adx(r, a, b, p, pinv);
+		return;
+	}
+	if (n == 6) {
+		mont6_mul_adx(r, a, b, p, pinv);
 		return;
 	}
 #endif

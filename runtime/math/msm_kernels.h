@@ -14,34 +14,42 @@
 #include "kernels.h"
 
 #define EC bn254_g1
+#define EF bn254_fq
 #define FR bn254_fr
 #define FR_NBITS BN254_FR_BITS
 #include "msm_impl.h"
 #undef EC
+#undef EF
 #undef FR
 #undef FR_NBITS
 
 #define EC bn254_g2
+#define EF bn254_fq2
 #define FR bn254_fr
 #define FR_NBITS BN254_FR_BITS
 #include "msm_impl.h"
 #undef EC
+#undef EF
 #undef FR
 #undef FR_NBITS
 
 #define EC bls12_381_g1
+#define EF bls12_381_fp
 #define FR bls12_381_fr
 #define FR_NBITS BLS12_381_FR_BITS
 #include "msm_impl.h"
 #undef EC
+#undef EF
 #undef FR
 #undef FR_NBITS
 
 #define EC bls12_381_g2
+#define EF bls12_381_fp2
 #define FR bls12_381_fr
 #define FR_NBITS BLS12_381_FR_BITS
 #include "msm_impl.h"
 #undef EC
+#undef EF
 #undef FR
 #undef FR_NBITS
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The MULX/ADX Montgomery multiplication (mont_adx.h) against the naive
+ * The MULX/ADX Montgomery multiplication (mont_x86.h) against the naive
  * bignum, on every multi-limb field and the Fq2 extensions. Skipped where
  * the CPU (or the build) has no ADX kernels.
  */

@@ -170,7 +170,7 @@ static void bn_base(uint8_t *out, const uint64_t *k)
 	bn254_g1_aff_store(out, &p, 0);
 }
 
-TEST(edge_cases)
+static void edge_cases_body(struct __test_metadata *_metadata)
 {
 	enum { N = 64 };
 	uint8_t bases[N * 64], sc[N * 32], got[96], want[64], zero[96] = { 0 };
@@ -257,6 +257,35 @@ TEST(edge_cases)
 	ASSERT_EQ(ZKM_EINVAL, zkm_msm(ZKM_BN254_G1, NULL, sc, N, 0, got, NULL));
 	ASSERT_EQ(ZKM_EINVAL, zkm_msm(ZKM_BN254_G1, bases, NULL, N, 0, got, NULL));
 	ASSERT_EQ(ZKM_EINVAL, zkm_msm(ZKM_BN254_G1, bases, sc, N, 0, NULL, NULL));
+}
+
+TEST(edge_cases)
+{
+	edge_cases_body(_metadata);
+}
+
+/*
+ * The batch-affine bucket path (window width >= 10) on small inputs, by
+ * forcing the window: equal points (doubling in a batch), opposite points
+ * (cancelling), conflicts (XYZZ overflow buckets), all groups and forms.
+ */
+TEST(batch_affine_buckets)
+{
+	static const char *const widths[] = { "10", "12", "14" };
+
+	for (int w = 0; w < 3; w++) {
+		setenv("ZKASIC_MSM_WINDOW", widths[w], 1);
+		edge_cases_body(_metadata);
+		for (int curve = 1; curve <= 4; curve++)
+			for (unsigned int flags = 0; flags < 4; flags++) {
+				int ok = msm_check(curve, curve % 2 ? 700 : 150, flags, 1 + flags % 2, 0);
+
+				if (!ok)
+					TH_LOG("window %s curve %d flags %u", widths[w], curve, flags);
+				ASSERT_TRUE(ok);
+			}
+	}
+	unsetenv("ZKASIC_MSM_WINDOW");
 }
 
 TEST(abort_and_progress)

@@ -104,11 +104,48 @@ TEST(ntt_on_cpu_roundtrip)
 	for (int i = 0; i < 256; i++)
 		orig[i] = v[i] = (uint64_t)i * 0x9e3779b97f4a7c15ULL % 0xffffffff00000001ULL;
 	ASSERT_EQ(0, zk_open(&ctx, ZK_BACKEND_CPU));
-	ASSERT_EQ(0, zk_ntt(ctx, ZKM_GOLDILOCKS, v, 8, 1, 0));
+	ASSERT_EQ(0, zk_ntt(ctx, ZKM_GOLDILOCKS, v, 8, 1, 0, NULL));
 	EXPECT_NE(0, memcmp(v, orig, sizeof(v)));
-	ASSERT_EQ(0, zk_ntt(ctx, ZKM_GOLDILOCKS, v, 8, 1, ZKM_NTT_INVERSE));
+	ASSERT_EQ(0, zk_ntt(ctx, ZKM_GOLDILOCKS, v, 8, 1, ZKM_NTT_INVERSE, NULL));
 	EXPECT_EQ(0, memcmp(v, orig, sizeof(v)));
-	EXPECT_EQ(-EINVAL, zk_ntt(ctx, 0, v, 8, 1, 0));
+	EXPECT_EQ(-EINVAL, zk_ntt(ctx, 0, v, 8, 1, 0, NULL));
+	zk_close(ctx);
+}
+
+TEST(resident_bases_and_async_on_cpu)
+{
+	uint8_t g[64], pts[8 * 64], sc[8 * 32] = { 0 }, got[64], want[64];
+	struct zk_bases *b;
+	struct zk_ctx *ctx;
+	struct zk_op *op;
+	int i;
+
+	ASSERT_EQ(0, zk_curve_generator(ZKM_BN254_G1, g));
+	for (i = 0; i < 8; i++) {
+		uint8_t k[32] = { (uint8_t)(i + 3) };
+
+		ASSERT_EQ(0, zkm_msm(ZKM_BN254_G1, g, k, 1, 0, pts + 64 * i, NULL));
+		sc[32 * i] = (uint8_t)(7 * i + 1);
+	}
+	ASSERT_EQ(0, zk_open(&ctx, ZK_BACKEND_CPU));
+	ASSERT_EQ(0, zk_bases_load(ctx, ZKM_BN254_G1, pts, 8, 0, &b));
+	memset(pts, 0, 64);	/* the context keeps its own copy */
+	ASSERT_EQ(0, zk_msm_bases(ctx, b, sc, 0, got));
+	ASSERT_EQ(0, zkm_msm(ZKM_BN254_G1, g, (uint8_t[32]){ 0 }, 1, 0, want, NULL));
+	ASSERT_EQ(0, zkm_msm(ZKM_BN254_G1, g, (uint8_t[32]){ 3 }, 1, 0, pts, NULL));
+	ASSERT_EQ(0, zkm_msm(ZKM_BN254_G1, pts, sc, 8, 0, want, NULL));
+	EXPECT_EQ(0, memcmp(want, got, 64));
+	EXPECT_EQ(-EINVAL, zk_msm_bases(ctx, b, sc, ZKM_MSM_POINTS_MONT, got));
+	/* The asynchronous form gives the same result. */
+	ASSERT_EQ(0, zk_msm_async(ctx, ZKM_BN254_G1, pts, sc, 8, 0, got, &op));
+	ASSERT_EQ(0, zk_op_wait(op));
+	EXPECT_EQ(0, memcmp(want, got, 64));
+	/* Errors from the worker thread reach the waiting thread's message. */
+	memset(sc, 0xff, 32);
+	ASSERT_EQ(0, zk_msm_async(ctx, ZKM_BN254_G1, pts, sc, 8, 0, got, &op));
+	EXPECT_EQ(-ERANGE, zk_op_wait(op));
+	EXPECT_NE(0, strlen(zk_last_error()));
+	zk_bases_free(b);
 	zk_close(ctx);
 }
 

@@ -4,13 +4,22 @@
  * (armed through the driver's debugfs fault_inject file, as root):
  *  - injected command failures come back as job statuses;
  *  - a batch that never completes is detected (no progress), the device is
- *    reset, the hung job fails with TIMEOUT, and later jobs work;
- *  - the operator's device_reset knob and the reset counter.
+ *    reset, the hung job fails with TIMEOUT, its context is banned (-EIO)
+ *    and other contexts keep working;
+ *  - the operator's device_reset knob and the reset counter;
+ *  - corrupted results: visible in a COPY, refused by the runtime for an
+ *    MSM (the point is off the curve);
+ *  - a reset zeroes device memory: the buffers say so, the owning context's
+ *    submits fail with -ECANCELED until it frees them, nothing runs on
+ *    silently zeroed data.
  *
  * vm-run-args: --device-opts ,fault-injection=on
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <limits.h>
 #include <stdio.h>
 #include <time.h>
@@ -143,25 +152,153 @@ TEST_F_TIMEOUT(faults, hung_batch_is_detected_and_device_recovers, 120)
 	EXPECT_EQ(DRM_ZKASIC_STATUS_TIMEOUT, res.status);
 	EXPECT_EQ(resets + 1, read_long(SYSDEV "reset_count"));
 
-	/* The same queue works again after the reset. */
+	EXPECT_EQ(2, ((uint8_t *)buf->map)[64]);
+
+	/* The guilty context is banned, with a message that says why. */
+	zk_prep_nop(zk_batch_get_cmd(self->batch));
+	EXPECT_EQ(-EIO, zk_batch_submit(self->batch, 1, 0, &next));
+	EXPECT_NE(NULL, strstr(zk_last_error(), "banned"));
+	zk_buffer_free(buf);
+
+	/* A new context works on the same queue. */
+	zk_batch_free(self->batch);
+	zk_device_close(self->dev);
+	ASSERT_EQ(0, zk_device_open(&self->dev, 0)) TH_LOG("%s", zk_last_error());
+	ASSERT_EQ(0, zk_batch_new(self->dev, 0, &self->batch));
+	ASSERT_EQ(0, zk_buffer_alloc(self->dev, 4096, 0, &buf));
 	zk_prep_fill(zk_batch_get_cmd(self->batch), buf->iova + 128, 3, 64);
 	ASSERT_EQ(0, zk_batch_submit(self->batch, 1, 0, &next));
 	ASSERT_EQ(0, zk_wait(self->dev, next, 30LL * 1000 * 1000 * 1000, &res));
 	EXPECT_EQ(DRM_ZKASIC_STATUS_OK, res.status);
 	EXPECT_EQ(3, ((uint8_t *)buf->map)[128]);
-	EXPECT_EQ(2, ((uint8_t *)buf->map)[64]);
 	zk_buffer_free(buf);
+}
+
+TEST_F(faults, corrupted_results_are_caught_or_visible)
+{
+	uint8_t g[64], pts[4 * 64], sc[4 * 32] = { 3 }, out[64];
+	struct zk_buffer *buf;
+	struct zk_ctx *ctx;
+	int i;
+
+	/* A COPY completes OK but with the first byte's low bit flipped. */
+	ASSERT_EQ(0, zk_buffer_alloc(self->dev, 4096, 0, &buf));
+	memset(buf->map, 0x40, 128);
+	ASSERT_EQ(0, inject(self->fi, ZKASIC_FI_MODE_CORRUPT, 1, 0));
+	zk_prep_copy(zk_batch_get_cmd(self->batch), buf->iova + 64, buf->iova, 64);
+	ASSERT_EQ(0, zk_batch_run(self->batch, 0, NULL)) TH_LOG("%s", zk_last_error());
+	EXPECT_EQ(0x41, ((uint8_t *)buf->map)[64]);
+	EXPECT_EQ(0x40, ((uint8_t *)buf->map)[65]);
+	zk_buffer_free(buf);
+
+	/* An MSM result so damaged is off the curve: the runtime refuses it. */
+	ASSERT_EQ(0, zk_curve_generator(ZKM_BN254_G1, g));
+	for (i = 0; i < 4; i++) {
+		memcpy(pts + 64 * i, g, 64);
+		sc[32 * i] = (uint8_t)(i + 2);
+	}
+	ASSERT_EQ(0, zk_open(&ctx, ZK_BACKEND_ACCEL));
+	ASSERT_EQ(0, zk_msm(ctx, ZKM_BN254_G1, pts, sc, 4, 0, out));
+	ASSERT_EQ(0, inject(self->fi, ZKASIC_FI_MODE_CORRUPT, 1, 0));
+	EXPECT_EQ(-EIO, zk_msm(ctx, ZKM_BN254_G1, pts, sc, 4, 0, out));
+	EXPECT_NE(NULL, strstr(zk_last_error(), "not on the curve"));
+	/* Once the fault is spent, results are right again. */
+	EXPECT_EQ(0, zk_msm(ctx, ZKM_BN254_G1, pts, sc, 4, 0, out));
+	zk_close(ctx);
+}
+
+static int operator_reset(void)
+{
+	FILE *f = fopen(SYSDEV "device_reset", "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "1\n");
+	return fclose(f) ? -errno : 0;
+}
+
+TEST_F(faults, reset_loses_device_memory_and_says_so)
+{
+	struct zk_buffer *host, *dev, *fresh;
+	struct zk_result res;
+
+	ASSERT_EQ(0, zk_buffer_alloc(self->dev, 4096, 0, &host));
+	ASSERT_EQ(0, zk_buffer_alloc(self->dev, 4096, DRM_ZKASIC_BO_DEVMEM, &dev));
+	memset(host->map, 0x5a, 4096);
+	zk_prep_copy(zk_batch_get_cmd(self->batch), dev->iova, host->iova, 4096);
+	ASSERT_EQ(0, zk_batch_run(self->batch, 0, &res)) TH_LOG("%s", zk_last_error());
+	EXPECT_EQ(0, zk_buffer_lost(dev));
+
+	ASSERT_EQ(0, operator_reset());
+	EXPECT_EQ(1, zk_buffer_lost(dev));
+	EXPECT_EQ(0, zk_buffer_lost(host));	/* host memory survives */
+	/* Any submit of this context fails until the lost buffer is gone. */
+	zk_prep_copy(zk_batch_get_cmd(self->batch), host->iova, dev->iova, 4096);
+	EXPECT_EQ(-ECANCELED, zk_batch_run(self->batch, 0, &res));
+	EXPECT_NE(NULL, strstr(zk_last_error(), "wiped"));
+	EXPECT_EQ(0x5a, ((uint8_t *)host->map)[0]);
+
+	zk_buffer_free(dev);
+	ASSERT_EQ(0, zk_buffer_alloc(self->dev, 4096, DRM_ZKASIC_BO_DEVMEM, &fresh));
+	EXPECT_EQ(0, zk_buffer_lost(fresh));
+	zk_prep_copy(zk_batch_get_cmd(self->batch), host->iova, fresh->iova, 4096);
+	ASSERT_EQ(0, zk_batch_run(self->batch, 0, &res)) TH_LOG("%s", zk_last_error());
+	EXPECT_EQ(0, ((uint8_t *)host->map)[0]);	/* zeroed, as promised */
+	zk_buffer_free(fresh);
+	zk_buffer_free(host);
+}
+
+/* A kernel uevent socket, or -1. */
+static int uevent_socket(void)
+{
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Wait up to 5 s for one uevent carrying both @a and @b. */
+static int uevent_seen(int fd, const char *a, const char *b)
+{
+	char buf[4096];
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n, off;
+	int found;
+
+	while (poll(&p, 1, 5000) == 1) {
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		if (n <= 0)
+			return 0;
+		buf[n] = 0;
+		found = 0;
+		for (off = 0; off < n; off += strlen(buf + off) + 1)
+			found |= (!strcmp(buf + off, a)) | (!strcmp(buf + off, b)) << 1;
+		if (found == 3)
+			return 1;
+	}
+	return 0;
 }
 
 TEST_F(faults, operator_reset_counts_and_device_keeps_working)
 {
 	long resets = read_long(SYSDEV "reset_count");
 	FILE *f = fopen(SYSDEV "device_reset", "w");
+	char count[64];
+	int ue = uevent_socket();
 
+	ASSERT_LE(0, ue);
 	ASSERT_NE(NULL, f);
 	ASSERT_LT(0, fprintf(f, "1\n"));
 	ASSERT_EQ(0, fclose(f));
 	EXPECT_EQ(resets + 1, read_long(SYSDEV "reset_count"));
+	/* Userspace hears of it: a change uevent with the reason and count. */
+	snprintf(count, sizeof(count), "ZKASIC_RESET_COUNT=%ld", resets + 1);
+	EXPECT_TRUE(uevent_seen(ue, "ZKASIC_RESET=operator", count));
+	close(ue);
 	zk_prep_nop(zk_batch_get_cmd(self->batch));
 	EXPECT_EQ(0, zk_batch_run(self->batch, 0, NULL)) TH_LOG("%s", zk_last_error());
 	f = fopen(SYSDEV "device_reset", "w");

@@ -82,6 +82,13 @@ struct drm_zkasic_get_param {
  * COPY commands, e.g. to keep a circuit's MSM bases resident.
  */
 #define DRM_ZKASIC_BO_DEVMEM		(1U << 0)
+/*
+ * BO_INFO only: a device reset (hang recovery, FLR, the operator's
+ * device_reset) zeroed the device memory this buffer held. While a context
+ * holds such a buffer its SUBMITs fail with -ECANCELED, and jobs it queued
+ * before the reset are cancelled: free the buffer and upload again.
+ */
+#define DRM_ZKASIC_BO_LOST		(1U << 31)
 
 struct drm_zkasic_bo_create {
 	__u64 size;		/* in: bytes, > 0; rounded up to pages */
@@ -97,7 +104,7 @@ struct drm_zkasic_bo_create {
  */
 struct drm_zkasic_bo_info {
 	__u32 handle;		/* in */
-	__u32 flags;		/* in: must be 0 */
+	__u32 flags;		/* in: must be 0; out: DRM_ZKASIC_BO_* */
 	__u64 iova;		/* out */
 	__u64 mmap_offset;	/* out */
 	__u64 size;		/* out */
@@ -194,6 +201,10 @@ struct drm_zkasic_cmd {
  * Submit: queue a batch of cmd_count commands on hardware queue @queue.
  * The flags' priority field orders this context's and other contexts'
  * waiting batches on the queue (high before normal before low).
+ * Besides -EINVAL for a malformed request, SUBMIT fails with -EIO once one
+ * of this context's jobs hung the device (the context is banned: open the
+ * device again), and with -ECANCELED while the context holds device-memory
+ * buffers a reset zeroed (see DRM_ZKASIC_BO_LOST).
  */
 #define DRM_ZKASIC_SUBMIT_PRIORITY_MASK		0x3
 #define DRM_ZKASIC_SUBMIT_PRIORITY_NORMAL	0x0

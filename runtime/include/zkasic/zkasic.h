@@ -91,6 +91,11 @@ void zk_buffer_free(struct zk_buffer *buf);
 /* Share a buffer as a dma-buf fd (PRIME) / map one shared by anyone. */
 int zk_buffer_export(struct zk_buffer *buf, int *dmabuf_fd);
 int zk_buffer_import(struct zk_device *dev, int dmabuf_fd, struct zk_buffer **buf);
+/*
+ * 1 if a device reset zeroed this device-memory buffer (submits on the
+ * device then fail with -ECANCELED until it is freed), 0 if not, or -errno.
+ */
+int zk_buffer_lost(struct zk_buffer *buf);
 
 /* ---- batches --------------------------------------------------------- */
 
@@ -108,6 +113,8 @@ void zk_batch_free(struct zk_batch *batch);
 /* Next zeroed command slot, or NULL when the batch is full. */
 struct drm_zkasic_cmd *zk_batch_get_cmd(struct zk_batch *batch);
 unsigned int zk_batch_count(const struct zk_batch *batch);
+/* Drop the commands and waits gathered so far (e.g. after a failed submit). */
+void zk_batch_reset(struct zk_batch *batch);
 /* Make the batch wait for a syncobj fence (e.g. another job's out syncobj). */
 int zk_batch_add_wait(struct zk_batch *batch, uint32_t syncobj);
 /*
@@ -143,21 +150,69 @@ enum zk_backend {
 
 struct zk_ctx;
 
-/* Open a context on @backend (AUTO: device 0 if present, else CPU). */
+/*
+ * Open a context on @backend. ACCEL uses every zkasic device (or those
+ * ZKASIC_DEVICES lists, e.g. "0,2"): large MSMs and NTT batches are split
+ * across them. AUTO is ACCEL when a device is present, else CPU;
+ * ZKASIC_BACKEND=cpu|accel|auto overrides AUTO. ZKASIC_MSM_CHUNK_LOG2 sets
+ * the size of the parts an MSM is streamed in (default 2^20 points).
+ */
 int zk_open(struct zk_ctx **ctx, enum zk_backend backend);
 void zk_close(struct zk_ctx *ctx);
 enum zk_backend zk_ctx_backend(const struct zk_ctx *ctx);
 const char *zk_backend_name(enum zk_backend backend);
-/* The device of an accel context, NULL for the CPU. */
+/* The (first) device of an accel context, NULL for the CPU. */
 struct zk_device *zk_ctx_device(struct zk_ctx *ctx);
+unsigned int zk_ctx_device_count(const struct zk_ctx *ctx);
+struct zk_device *zk_ctx_device_at(struct zk_ctx *ctx, unsigned int index);
 /* Threads the CPU backend uses (0: all online CPUs). */
 void zk_ctx_set_threads(struct zk_ctx *ctx, unsigned int threads);
+/*
+ * The device queue this context's operations run on (default 0); contexts
+ * on different queues run concurrently. Ignored by the CPU backend.
+ */
+int zk_ctx_set_queue(struct zk_ctx *ctx, unsigned int queue);
 
 /* Formats and flags as in zkmath.h; results are written to host memory. */
 int zk_msm(struct zk_ctx *ctx, int curve, const void *bases, const void *scalars,
 	   size_t n, unsigned int flags, void *result);
+/*
+ * Asynchronous forms: start the operation and return at once with @op; the
+ * inputs must stay valid and the outputs untouched until zk_op_wait(op),
+ * which finishes it, writes the results, frees @op and returns the status.
+ * On devices the work is queued (parts beyond what fits in flight are
+ * queued as earlier ones finish, inside zk_op_wait); on the CPU it runs on
+ * a thread of its own. Many operations may be in flight at once.
+ */
+struct zk_op;
+int zk_msm_async(struct zk_ctx *ctx, int curve, const void *bases, const void *scalars,
+		 size_t n, unsigned int flags, void *result, struct zk_op **op);
+int zk_ntt_async(struct zk_ctx *ctx, int field, void *data, unsigned int log_n,
+		 size_t batch, unsigned int flags, const void *shift, struct zk_op **op);
+int zk_vec_async(struct zk_ctx *ctx, int field, int op_id, const void *a, const void *b,
+		 void *out, size_t n, unsigned int flags, struct zk_op **op);
+int zk_op_wait(struct zk_op *op);
+
+/*
+ * Resident bases: a circuit's fixed MSM bases loaded once (on devices into
+ * their DRAM, shared out between the context's devices), then used by many
+ * MSMs that send only scalars. @flags: ZKM_MSM_POINTS_MONT if the bases
+ * (and so the results) are in Montgomery form. A device reset loses them:
+ * zk_msm_bases() then fails with -ECANCELED; free and load them again.
+ */
+struct zk_bases;
+int zk_bases_load(struct zk_ctx *ctx, int curve, const void *bases, size_t n,
+		  unsigned int flags, struct zk_bases **bases_out);
+int zk_msm_bases(struct zk_ctx *ctx, const struct zk_bases *bases, const void *scalars,
+		 unsigned int flags, void *result);
+void zk_bases_free(struct zk_bases *bases);
+
+/*
+ * NTT in place. @shift (NULL, or one field element in the data's form) makes
+ * it a coset NTT over shift * <w_n>, as zkm_ntt() does with COSET_SHIFT.
+ */
 int zk_ntt(struct zk_ctx *ctx, int field, void *data, unsigned int log_n,
-	   size_t batch, unsigned int flags);
+	   size_t batch, unsigned int flags, const void *shift);
 int zk_vec(struct zk_ctx *ctx, int field, int op, const void *a, const void *b,
 	   void *out, size_t n, unsigned int flags);
 

@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The Groth16 prover. It computes what snarkjs's groth16_prove.js computes:
+ *
+ *   A, B on the domain   A[c] = sum of coef * w[s] over the key's A (B)
+ *                        coefficients of constraint c; C = A * B
+ *   H scalars            P = A' * B' - C', where X' is X interpolated on
+ *                        the domain <w_n> and evaluated on the coset
+ *                        w_2n * <w_n> (the key's H bases are for that coset)
+ *   pi_a = alpha1 + MSM(A bases, w) + r * delta1
+ *   pi_b = beta2 + MSM(B2 bases, w) + s * delta2               (G2)
+ *   pi_c = MSM(C bases, private w) + MSM(H bases, P)
+ *          + s * pi_a + r * (beta1 + MSM(B1 bases, w) + s * delta1)
+ *          - r * s * delta1
+ *
+ * The two NTTs (a batch of three vectors each) and the five big MSMs run on
+ * the caller's zk_ctx, queued asynchronously on devices so they overlap; building A, B, C from the sparse coefficients and the
+ * few final point additions stay on the host, in the math core.
+ *
+ * Roots of unity: snarkjs derives its domain from the smallest quadratic
+ * non-residue, 5, on both curves; the device and the math core use the
+ * field's multiplicative generator (5 for BN254 Fr, 7 for BLS12-381 Fr). On
+ * BLS12-381 the two n-th roots differ, w5 = w7^j for an odd j, so the value
+ * at snarkjs's point i sits at the device's index j * i mod n; the prover
+ * permutes A, B, C into the device's order and P back into snarkjs's.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include <zkasic/groth16.h>
+#include <zkasic/zkmath.h>
+
+#include "internal.h"
+#include "snarkjs_files.h"
+
+#define FR_BYTES	32
+#define FR_LIMBS	4
+
+/* One-element field arithmetic through the math core, standard form. */
+static const struct zkm_exec one_thread = { .threads = 1 };
+
+static void fr_mul(int fr, uint8_t *out, const uint8_t *a, const uint8_t *b)
+{
+	zkm_vec(fr, ZKM_VEC_MUL, a, b, out, 1, 0, &one_thread);
+}
+
+static void fr_set_u64(uint8_t *out, uint64_t v)
+{
+	memset(out, 0, FR_BYTES);
+	memcpy(out, &v, sizeof(v));
+}
+
+static int fr_is_one(const uint8_t *a)
+{
+	uint8_t one[FR_BYTES];
+
+	fr_set_u64(one, 1);
+	return !memcmp(a, one, FR_BYTES);
+}
+
+/* out = base^e, e a little-endian number of FR_BYTES bytes. */
+static void fr_pow(int fr, uint8_t *out, const uint8_t *base, const uint8_t *e)
+{
+	uint8_t acc[FR_BYTES];
+	int bit;
+
+	fr_set_u64(acc, 1);
+	for (bit = FR_BYTES * 8 - 1; bit >= 0; bit--) {
+		fr_mul(fr, acc, acc, acc);
+		if (e[bit / 8] >> (bit % 8) & 1)
+			fr_mul(fr, acc, acc, base);
+	}
+	memcpy(out, acc, FR_BYTES);
+}
+
+/* g^((r - 1) / 2^k): a primitive 2^k-th root of unity from generator g. */
+static void fr_root(int fr, const uint8_t *r, uint64_t g, unsigned int k, uint8_t *out)
+{
+	uint64_t e[FR_LIMBS], base_u[FR_LIMBS] = { g };
+	unsigned int i;
+
+	memcpy(e, r, FR_BYTES);
+	e[0] -= 1;		/* r is odd: no borrow */
+	for (i = 0; i < k; i++) {	/* r - 1 has 2^k as a factor */
+		e[0] = e[0] >> 1 | e[1] << 63;
+		e[1] = e[1] >> 1 | e[2] << 63;
+		e[2] = e[2] >> 1 | e[3] << 63;
+		e[3] >>= 1;
+	}
+	fr_pow(fr, out, (const uint8_t *)base_u, (const uint8_t *)e);
+}
+
+/*
+ * The odd j < 2^k with dev^j = want, both primitive 2^k-th roots: j's bits
+ * one at a time (Pohlig-Hellman in a group of order 2^k).
+ */
+static int fr_root_index(int fr, const uint8_t *dev, const uint8_t *want,
+			 unsigned int k, uint64_t *j)
+{
+	uint8_t inv_pow[FR_BYTES], cur[FR_BYTES], t[FR_BYTES];
+	uint64_t e[FR_LIMBS] = { 0 };
+	unsigned int b, i;
+
+	/* dev^-1 = dev^(2^k - 1) */
+	e[0] = (k < 64 ? 1ULL << k : 0) - 1;
+	fr_pow(fr, inv_pow, dev, (const uint8_t *)e);
+	memcpy(cur, want, FR_BYTES);	/* want * dev^-j so far */
+	*j = 0;
+	for (b = 0; b < k; b++) {
+		memcpy(t, cur, FR_BYTES);
+		for (i = b + 1; i < k; i++)
+			fr_mul(fr, t, t, t);
+		if (!fr_is_one(t)) {
+			*j |= 1ULL << b;
+			fr_mul(fr, cur, cur, inv_pow);
+		}
+		fr_mul(fr, inv_pow, inv_pow, inv_pow);	/* dev^-(2^(b+1)) */
+	}
+	if (!fr_is_one(cur))
+		return zk_fail(-EIO, "Groth16: no index for the snarkjs root of unity");
+	return 0;
+}
+
+/* a += b mod r, 4 limbs, either form (addition does not care). */
+static void fr_add_into(uint8_t *a_bytes, const uint8_t *b_bytes, const uint64_t *r)
+{
+	uint64_t a[FR_LIMBS], b[FR_LIMBS], d[FR_LIMBS];
+	unsigned char carry = 0, borrow = 0;
+	int i;
+
+	memcpy(a, a_bytes, FR_BYTES);
+	memcpy(b, b_bytes, FR_BYTES);
+	for (i = 0; i < FR_LIMBS; i++)
+		carry = __builtin_add_overflow(a[i], b[i], &a[i]) |
+			__builtin_add_overflow(a[i], (uint64_t)carry, &a[i]);
+	for (i = 0; i < FR_LIMBS; i++)
+		borrow = __builtin_sub_overflow(a[i], r[i], &d[i]) |
+			 __builtin_sub_overflow(d[i], (uint64_t)borrow, &d[i]);
+	/* a + b < 2r < 2^256 for both fields: the sum never carries out. */
+	(void)carry;
+	memcpy(a_bytes, borrow ? a : d, FR_BYTES);
+}
+
+/* A uniformly random scalar below r. */
+static int fr_random(const uint8_t *r, uint8_t *out)
+{
+	int top = FR_BYTES - 1, i;
+	uint8_t mask;
+
+	while (!r[top])
+		top--;
+	mask = (uint8_t)((1u << (32 - __builtin_clz(r[top]))) - 1);
+	for (;;) {
+		if (getrandom(out, FR_BYTES, 0) != FR_BYTES)
+			return zk_fail(-errno, "getrandom: %s", strerror(errno));
+		out[top] &= mask;
+		memset(out + top + 1, 0, FR_BYTES - top - 1);
+		for (i = FR_BYTES - 1; i >= 0 && out[i] == r[i]; i--)
+			;
+		if (i >= 0 && out[i] < r[i])
+			return 0;
+	}
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* The H side: A, B, C on the domain, the NTTs, P, and MSM(H bases, P). */
+struct h_job {
+	struct zk_ctx *ctx;
+	const struct zk_zkey *z;
+	const struct zk_wtns *w;
+	uint64_t perm;			/* j: snarkjs point i is device index j*i */
+	uint8_t shift[FR_BYTES];	/* w_2n in snarkjs's family of roots */
+	uint8_t h[2 * ZK_MAX_N8];	/* out, Montgomery form */
+	double abc_ms, h_ms;
+	int ret;
+};
+
+/* dst[(j * i) mod n] = src[i] (to device order) or the reverse. */
+static void permute(uint8_t *dst, const uint8_t *src, size_t n, uint64_t j, int to_device)
+{
+	uint64_t idx = 0, i;
+
+	for (i = 0; i < n; i++, idx = (idx + j) & (n - 1)) {
+		if (to_device)
+			memcpy(dst + idx * FR_BYTES, src + i * FR_BYTES, FR_BYTES);
+		else
+			memcpy(dst + i * FR_BYTES, src + idx * FR_BYTES, FR_BYTES);
+	}
+}
+
+static int build_abc(struct h_job *job, uint8_t *abc)
+{
+	const struct zk_zkey *z = job->z;
+	size_t n = z->domain_size, sc = 12 + FR_BYTES, i;
+	uint8_t *vals, *ws;
+	uint64_t r[FR_LIMBS];
+	int ret;
+
+	memcpy(r, z->r, FR_BYTES);
+	vals = malloc((size_t)z->n_coefs * FR_BYTES + 1);
+	ws = malloc((size_t)z->n_coefs * FR_BYTES + 1);
+	if (!vals || !ws) {
+		ret = zk_fail(-ENOMEM, "Groth16: %u coefficients", z->n_coefs);
+		goto out;
+	}
+	for (i = 0; i < z->n_coefs; i++) {
+		const uint8_t *c = z->coefs + i * sc;
+		uint32_t s;
+
+		memcpy(&s, c + 8, 4);
+		memcpy(vals + i * FR_BYTES, c + 12, FR_BYTES);
+		memcpy(ws + i * FR_BYTES, job->w->values + (size_t)s * FR_BYTES, FR_BYTES);
+	}
+	/*
+	 * The key stores coef * R^2 (snarkjs's zkey_new.js), so a Montgomery
+	 * product with the standard-form witness is coef * w in Montgomery form.
+	 */
+	ret = zk_fail_math(zkm_vec(z->fr, ZKM_VEC_MUL, vals, ws, vals, z->n_coefs,
+				   ZKM_VEC_MONT, NULL),
+			   "Groth16: a coefficient or witness value is not below r");
+	if (ret)
+		goto out;
+	memset(abc, 0, 3 * n * FR_BYTES);
+	for (i = 0; i < z->n_coefs; i++) {
+		const uint8_t *c = z->coefs + i * sc;
+		uint32_t m, con;
+
+		memcpy(&m, c, 4);
+		memcpy(&con, c + 4, 4);
+		fr_add_into(abc + ((size_t)m * n + con) * FR_BYTES, vals + i * FR_BYTES, r);
+	}
+	ret = zk_fail_math(zkm_vec(z->fr, ZKM_VEC_FROM_MONT, abc, NULL, abc, 2 * n, 0, NULL),
+			   "Groth16: A and B");
+	if (!ret)
+		ret = zk_fail_math(zkm_vec(z->fr, ZKM_VEC_MUL, abc, abc + n * FR_BYTES,
+					   abc + 2 * n * FR_BYTES, n, 0, NULL),
+				   "Groth16: C");
+out:
+	free(vals);
+	free(ws);
+	return ret;
+}
+
+static void h_run(struct h_job *job)
+{
+	const struct zk_zkey *z = job->z;
+	size_t n = z->domain_size, bytes = n * FR_BYTES, v;
+	uint8_t *abc = malloc(3 * bytes), *tmp = NULL;
+	double t0 = now_ms(), t1;
+	int ret;
+
+	if (!abc) {
+		job->ret = zk_fail(-ENOMEM, "Groth16: domain of 2^%u", z->log_domain);
+		return;
+	}
+	ret = build_abc(job, abc);
+	if (!ret && job->perm != 1) {
+		tmp = malloc(bytes);
+		if (!tmp)
+			ret = zk_fail(-ENOMEM, "Groth16: permutation");
+		for (v = 0; !ret && v < 3; v++) {
+			memcpy(tmp, abc + v * bytes, bytes);
+			permute(abc + v * bytes, tmp, n, job->perm, 1);
+		}
+	}
+	t1 = now_ms();
+	job->abc_ms = t1 - t0;
+	/* Interpolate on <w_n>, evaluate on w_2n * <w_n>: three vectors each. */
+	if (!ret)
+		ret = zk_ntt(job->ctx, z->fr, abc, z->log_domain, 3, ZKM_NTT_INVERSE, NULL);
+	if (!ret)
+		ret = zk_ntt(job->ctx, z->fr, abc, z->log_domain, 3, 0, job->shift);
+	if (!ret)
+		ret = zk_fail_math(zkm_vec(z->fr, ZKM_VEC_MUL, abc, abc + bytes, abc, n, 0, NULL),
+				   "Groth16: A * B");
+	if (!ret)
+		ret = zk_fail_math(zkm_vec(z->fr, ZKM_VEC_SUB, abc, abc + 2 * bytes, abc, n, 0,
+					   NULL), "Groth16: A * B - C");
+	if (!ret && job->perm != 1) {
+		memcpy(tmp, abc, bytes);
+		permute(abc, tmp, n, job->perm, 0);
+	}
+	if (!ret)
+		ret = zk_msm(job->ctx, z->g1, z->pts_h, abc, n, ZKM_MSM_POINTS_MONT, job->h);
+	job->h_ms = now_ms() - t1;
+	job->ret = ret;
+	free(tmp);
+	free(abc);
+}
+
+/* An MSM over Montgomery-form bases: queued on devices, done at once on the CPU. */
+static int msm_step(struct zk_ctx *ctx, int curve, const uint8_t *bases,
+		    const uint8_t *scalars, size_t n, uint8_t *out, struct zk_op **op)
+{
+	*op = NULL;
+	if (zk_ctx_backend(ctx) == ZK_BACKEND_CPU)
+		return zk_msm(ctx, curve, bases, scalars, n, ZKM_MSM_POINTS_MONT, out);
+	return zk_msm_async(ctx, curve, bases, scalars, n, ZKM_MSM_POINTS_MONT, out, op);
+}
+
+/* sum scalars[i] * points[i] on the host, Montgomery-form points. */
+static int combine(int curve, const uint8_t *const *points, const uint8_t *const *scalars,
+		   unsigned int k, uint8_t *out)
+{
+	size_t pb = zkm_point_bytes(curve);
+	uint8_t pts[6 * 4 * ZK_MAX_N8], sc[6 * FR_BYTES];
+	unsigned int i;
+
+	for (i = 0; i < k; i++) {
+		memcpy(pts + i * pb, points[i], pb);
+		memcpy(sc + i * FR_BYTES, scalars[i], FR_BYTES);
+	}
+	return zk_fail_math(zkm_msm(curve, pts, sc, k, ZKM_MSM_POINTS_MONT, out, &one_thread),
+			    "Groth16: final point additions");
+}
+
+/* Montgomery to standard form for one base field element: REDC(x). */
+static void fq_from_mont(uint8_t *bytes, const uint8_t *q_bytes, unsigned int n8)
+{
+	uint64_t t[ZK_MAX_N8 / 8 + 1] = { 0 }, q[ZK_MAX_N8 / 8], d[ZK_MAX_N8 / 8];
+	unsigned int n = n8 / 8, i, k;
+	uint64_t inv = 1, m, carry;
+	unsigned char borrow = 0;
+
+	memcpy(t, bytes, n8);
+	memcpy(q, q_bytes, n8);
+	for (i = 0; i < 6; i++)		/* Newton: inv = q^-1 mod 2^64 */
+		inv *= 2 - q[0] * inv;
+	for (i = 0; i < n; i++) {
+		unsigned __int128 acc;
+
+		m = t[0] * -inv;
+		acc = (unsigned __int128)m * q[0] + t[0];
+		carry = acc >> 64;
+		for (k = 1; k < n; k++) {
+			acc = (unsigned __int128)m * q[k] + t[k] + carry;
+			t[k - 1] = (uint64_t)acc;
+			carry = acc >> 64;
+		}
+		acc = (unsigned __int128)t[n] + carry;
+		t[n - 1] = (uint64_t)acc;
+		t[n] = acc >> 64;
+	}
+	for (k = 0; k < n; k++)
+		borrow = __builtin_sub_overflow(t[k], q[k], &d[k]) |
+			 __builtin_sub_overflow(d[k], (uint64_t)borrow, &d[k]);
+	memcpy(bytes, (borrow && !t[n]) ? t : d, n8);
+}
+
+static int point_to_standard(const struct zk_zkey *z, int curve, const uint8_t *mont,
+			     uint8_t *out)
+{
+	size_t pb = zkm_point_bytes(curve), i;
+	uint8_t one[FR_BYTES], check[4 * ZK_MAX_N8];
+
+	memcpy(out, mont, pb);
+	for (i = 0; i < pb; i += z->n8q)
+		fq_from_mont(out + i, z->q, z->n8q);
+	/* A cheap self-check: the math core rejects a point off the curve. */
+	fr_set_u64(one, 1);
+	return zk_fail_math(zkm_msm(curve, out, one, 1, 0, check, &one_thread),
+			    "Groth16: proof point");
+}
+
+int zk_groth16_prove(struct zk_ctx *ctx, const struct zk_zkey *z, const struct zk_wtns *w,
+		     struct zk_groth16_proof *proof, struct zk_groth16_stats *stats)
+{
+	uint8_t pa[2 * ZK_MAX_N8], pb1[2 * ZK_MAX_N8], pb2[4 * ZK_MAX_N8], pc[2 * ZK_MAX_N8];
+	uint8_t fa[2 * ZK_MAX_N8], fb1[2 * ZK_MAX_N8], fb2[4 * ZK_MAX_N8], fc[2 * ZK_MAX_N8];
+	uint8_t r[FR_BYTES], s[FR_BYTES], rs[FR_BYTES], one[FR_BYTES], zero[FR_BYTES];
+	uint8_t dev_root[FR_BYTES], snark_root[FR_BYTES];
+	struct zk_op *ops[4] = { NULL };
+	const uint8_t *priv;
+	struct h_job job = { 0 };
+	double t0 = now_ms(), t1;
+	unsigned int i;
+	int ret;
+
+	memset(proof, 0, sizeof(*proof));
+	if (w->n8 != z->n8r || memcmp(w->q, z->r, z->n8r))
+		return zk_fail(-EINVAL, "Groth16: the witness is for another curve than the key");
+	if (w->n != z->n_vars)
+		return zk_fail(-EINVAL, "Groth16: the witness has %u values, the circuit %u",
+			       w->n, z->n_vars);
+	if (!fr_is_one(w->values))
+		return zk_fail(-EINVAL, "Groth16: the witness's first value is not 1");
+
+	/* The coset shift and the order the device's NTT sees the domain in. */
+	fr_root(z->fr, z->r, 5, z->log_domain + 1, job.shift);
+	job.perm = 1;
+	if (z->fr != ZKM_BN254_FR && z->log_domain) {
+		fr_root(z->fr, z->r, 7, z->log_domain, dev_root);
+		fr_root(z->fr, z->r, 5, z->log_domain, snark_root);
+		ret = fr_root_index(z->fr, dev_root, snark_root, z->log_domain, &job.perm);
+		if (ret)
+			return ret;
+	}
+	job.ctx = ctx;
+	job.z = z;
+	job.w = w;
+
+	/*
+	 * On devices the four witness MSMs are queued first and run (spread
+	 * over queues and devices) while the host builds A, B, C and the NTTs
+	 * and the H MSM queue behind them. On the CPU they run one at a time,
+	 * each with every core.
+	 */
+	t1 = now_ms();
+	priv = w->values + (size_t)(z->n_public + 1) * FR_BYTES;
+	ret = msm_step(ctx, z->g1, z->pts_a, w->values, z->n_vars, pa, &ops[0]);
+	if (!ret)
+		ret = msm_step(ctx, z->g1, z->pts_b1, w->values, z->n_vars, pb1, &ops[1]);
+	if (!ret)
+		ret = msm_step(ctx, z->g2, z->pts_b2, w->values, z->n_vars, pb2, &ops[2]);
+	if (!ret)
+		ret = msm_step(ctx, z->g1, z->pts_c, priv, z->n_vars - z->n_public - 1, pc,
+			       &ops[3]);
+	if (!ret)
+		h_run(&job);
+	for (i = 0; i < 4; i++)
+		if (ops[i]) {
+			int r = zk_op_wait(ops[i]);
+
+			ret = ret ? ret : r;
+		}
+	if (stats)
+		stats->msm_ms = now_ms() - t1 - job.abc_ms - job.h_ms;
+	if (!ret)
+		ret = job.ret;
+	if (!ret)
+		ret = fr_random(z->r, r);
+	if (!ret)
+		ret = fr_random(z->r, s);
+	if (ret)
+		return ret;
+
+	fr_set_u64(one, 1);
+	fr_set_u64(zero, 0);
+	fr_mul(z->fr, rs, r, s);
+	zkm_vec(z->fr, ZKM_VEC_SUB, zero, rs, rs, 1, 0, &one_thread);
+	ret = combine(z->g1, (const uint8_t *const[]){ pa, z->alpha1, z->delta1 },
+		      (const uint8_t *const[]){ one, one, r }, 3, fa);
+	if (!ret)
+		ret = combine(z->g2, (const uint8_t *const[]){ pb2, z->beta2, z->delta2 },
+			      (const uint8_t *const[]){ one, one, s }, 3, fb2);
+	if (!ret)
+		ret = combine(z->g1, (const uint8_t *const[]){ pb1, z->beta1, z->delta1 },
+			      (const uint8_t *const[]){ one, one, s }, 3, fb1);
+	if (!ret)
+		ret = combine(z->g1, (const uint8_t *const[]){ pc, job.h, fa, fb1, z->delta1 },
+			      (const uint8_t *const[]){ one, one, s, r, rs }, 5, fc);
+	if (!ret)
+		ret = point_to_standard(z, z->g1, fa, proof->a);
+	if (!ret)
+		ret = point_to_standard(z, z->g2, fb2, proof->b);
+	if (!ret)
+		ret = point_to_standard(z, z->g1, fc, proof->c);
+	if (ret)
+		return ret;
+	proof->curve = z->g1;
+	if (stats) {
+		stats->backend = zk_ctx_backend(ctx);
+		stats->abc_ms = job.abc_ms;
+		stats->h_ms = job.h_ms;
+		stats->total_ms = now_ms() - t0;
+	}
+	return 0;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libzkasic's Groth16 prover: snarkjs's proving key (.zkey) and witness
+ * (.wtns) in, a proof that `snarkjs groth16 verify` accepts out. It computes
+ * exactly what snarkjs's groth16 prover computes, with every MSM (G1 and G2)
+ * and NTT running on a zk_ctx, so on a zkasic device or on the CPU backend.
+ *
+ * Files are mapped, not read: the bases (most of a .zkey) go from the page
+ * cache straight to the device's staging buffers. Every size, count and
+ * index in the files is checked before use; a malformed, truncated or
+ * mismatched file is an error with a message in zk_last_error().
+ */
+#ifndef ZKASIC_GROTH16_H
+#define ZKASIC_GROTH16_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <zkasic/zkasic.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct zk_zkey;
+struct zk_wtns;
+
+/* Map and check a snarkjs Groth16 proving key (BN254 or BLS12-381). */
+int zk_zkey_open(struct zk_zkey **zkey, const char *path);
+void zk_zkey_close(struct zk_zkey *zkey);
+/* ZKM_BN254_G1 or ZKM_BLS12_381_G1; the G2 curve id is one more. */
+int zk_zkey_curve(const struct zk_zkey *zkey);
+/* The circuit's sizes: witness length, public inputs, log2 of the domain. */
+void zk_zkey_sizes(const struct zk_zkey *zkey, uint32_t *n_vars,
+		   uint32_t *n_public, unsigned int *log_domain);
+
+/* Map and check a witness computed by circom's witness calculator. */
+int zk_wtns_open(struct zk_wtns **wtns, const char *path);
+void zk_wtns_close(struct zk_wtns *wtns);
+
+/* Affine points, standard form, in the device format (see zkmath.h). */
+struct zk_groth16_proof {
+	int curve;		/* ZKM_BN254_G1 or ZKM_BLS12_381_G1 */
+	uint8_t a[96];		/* G1 */
+	uint8_t b[192];		/* G2 */
+	uint8_t c[96];		/* G1 */
+};
+
+/* Where the time went, in milliseconds of wall time. */
+struct zk_groth16_stats {
+	enum zk_backend backend;	/* what ran the MSMs and NTTs */
+	double abc_ms;		/* witness -> A, B, C on the domain (host) */
+	double h_ms;		/* the NTTs and the H scalars */
+	double msm_ms;		/* the A, B1, B2, C MSMs */
+	double total_ms;
+};
+
+/*
+ * Prove: checks that @wtns belongs to @zkey's curve and size, then computes
+ * the proof with fresh randomness (r, s) from getrandom(). On devices the
+ * MSMs and NTTs are queued asynchronously and spread over the context's
+ * queues and devices. @stats may be NULL.
+ */
+int zk_groth16_prove(struct zk_ctx *ctx, const struct zk_zkey *zkey,
+		     const struct zk_wtns *wtns, struct zk_groth16_proof *proof,
+		     struct zk_groth16_stats *stats);
+
+/* snarkjs's proof.json and public.json. */
+int zk_groth16_write_proof_json(FILE *f, const struct zk_groth16_proof *proof);
+int zk_groth16_write_public_json(FILE *f, const struct zk_zkey *zkey,
+				 const struct zk_wtns *wtns);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ZKASIC_GROTH16_H */
