@@ -143,7 +143,12 @@ check-asan:
 		$(B)/asan/bin/zkasic-run
 	tests/run-asan-tests $(B)/asan
 
-check: check-host check-asan check-fuzz check-style check-vm check-hotplug check-cli check-groth16
+CHECKS := check-host check-asan check-fuzz check-style check-vm check-hotplug check-cli check-groth16
+# One after another, each timed, so a slow or failing stage shows in CI logs.
+check:
+	@for t in $(CHECKS); do s=$$(date +%s); \
+		$(MAKE) --no-print-directory $$t || { echo "check: $$t FAILED after $$(( $$(date +%s) - s )) s"; exit 1; }; \
+		echo "check: $$t passed in $$(( $$(date +%s) - s )) s"; done
 
 # The README's test command: from a fresh Debian 12 machine to passing tests.
 test: setup

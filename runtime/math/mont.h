@@ -32,15 +32,31 @@ typedef unsigned __int128 zkm_u128;
  * stack). ZKM_USE_ADX (set by the *_adx.c translation units, which are only
  * entered after a CPUID check) also switches multiplication to MULX/ADX.
  * Everything else, and every other architecture, is portable C.
+ *
+ * The 6-limb blocks hold up to 13 values in general registers at once. GCC
+ * finds them only when optimising, with RBP free and without ASan (whose
+ * checks pin registers); an impossible constraint sends its register
+ * allocator into minutes of search before it fails. So the assembly needs
+ * __OPTIMIZE__, is left out under sanitizers (the portable C then runs,
+ * which ASan can check, where it could not see inside assembly), and the
+ * code after this point drops the frame pointer even where the build asks
+ * for one (-fno-omit-frame-pointer, as distributions now default to):
+ * unwinding through the math core uses the DWARF tables of -g instead.
  */
-#if defined(__x86_64__) && !defined(ZKM_NO_ASM)
+#if defined(__x86_64__) && defined(__OPTIMIZE__) && !defined(ZKM_NO_ASM) && \
+	!defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #define ZKM_X86_ASM 1
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("omit-frame-pointer")
+#endif
 #include "mont_x86.h"
 #else
 #define ZKM_X86_ASM 0
 #endif
-#if defined(ZKM_USE_ADX) && ZKM_USE_ADX && !ZKM_X86_ASM
-#error "ZKM_USE_ADX needs x86-64 assembly"
+#if defined(ZKM_USE_ADX) && ZKM_USE_ADX && ZKM_X86_ASM
+#define ZKM_ADX_MUL 1
+#else
+#define ZKM_ADX_MUL 0
 #endif
 
 /* r = a + b mod p */
@@ -180,7 +196,7 @@ ZKM_INLINE void mont_mul(uint64_t *r, const uint64_t *a, const uint64_t *b,
 {
 	uint64_t t[8] = { 0 };
 
-#if defined(ZKM_USE_ADX) && ZKM_USE_ADX
+#if ZKM_ADX_MUL
 	if (n == 4) {
 		mont4_mul_adx(r, a, b, p, pinv);
 		return;
