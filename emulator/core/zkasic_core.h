@@ -32,8 +32,10 @@ struct zkasic_host {
 	/*
 	 * Bus-master DMA at bus address @addr. Return 0, or nonzero if any
 	 * byte of the range is not accessible memory (the device then reports
-	 * DMA_ERROR). Must not take locks that a register access holds while
-	 * calling into the core (QEMU: must never take the BQL).
+	 * DMA_ERROR). The core never passes a range that wraps past 2^64
+	 * (it reports DMA_ERROR itself). Must not take locks that a register
+	 * access holds while calling into the core (QEMU: must never take the
+	 * BQL).
 	 */
 	int (*dma_read)(void *opaque, uint64_t addr, void *buf, size_t len);
 	int (*dma_write)(void *opaque, uint64_t addr, const void *buf,

@@ -26,6 +26,15 @@
 
 #include "zkasic_internal.h"
 
+/*
+ * A guest-supplied range that runs past 2^64 would wrap to low addresses in
+ * a host's "addr + len <= end" check: no device access ever wraps.
+ */
+static bool zk_bus_range_wraps(uint64_t addr, size_t len)
+{
+	return len && addr > UINT64_MAX - (len - 1);
+}
+
 int zk_bus_read(struct zk_job *j, uint64_t addr, void *buf, size_t len)
 {
 	int ret = 0;
@@ -33,7 +42,8 @@ int zk_bus_read(struct zk_job *j, uint64_t addr, void *buf, size_t len)
 	pthread_mutex_lock(&j->q->io_lock);
 	if (!zk_job_live(j))
 		ret = ZK_ABORT;
-	else if (j->dev->host.dma_read(j->dev->opaque, addr, buf, len))
+	else if (zk_bus_range_wraps(addr, len) ||
+		 j->dev->host.dma_read(j->dev->opaque, addr, buf, len))
 		ret = DRM_ZKASIC_STATUS_DMA_ERROR;
 	pthread_mutex_unlock(&j->q->io_lock);
 	return ret;
@@ -46,7 +56,8 @@ int zk_bus_write(struct zk_job *j, uint64_t addr, const void *buf, size_t len)
 	pthread_mutex_lock(&j->q->io_lock);
 	if (!zk_job_live(j))
 		ret = ZK_ABORT;
-	else if (j->dev->host.dma_write(j->dev->opaque, addr, buf, len))
+	else if (zk_bus_range_wraps(addr, len) ||
+		 j->dev->host.dma_write(j->dev->opaque, addr, buf, len))
 		ret = DRM_ZKASIC_STATUS_DMA_ERROR;
 	pthread_mutex_unlock(&j->q->io_lock);
 	return ret;

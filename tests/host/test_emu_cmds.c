@@ -805,7 +805,9 @@ TEST_F_TIMEOUT(cmd, waiting_for_an_engine_still_progresses, 120)
 	ASSERT_EQ(0, zk_curve_generator(ZKM_BN254_G1, gen));
 	for (i = 0; i < n; i++) {
 		memcpy(fg_ptr(g, pa) + i * 64, gen, 64);
-		fg_ptr(g, pa)[(uint64_t)n * 64 + i * 32] = 3;
+		/* 232-bit scalars: every window has work (a scalar of 3 left
+		 * all but one window empty, and the MSM over too soon) */
+		memset(fg_ptr(g, pa) + (uint64_t)n * 64 + i * 32, 0x11, 29);
 	}
 	fg_map(g, FG_CTX, c.src0, pa, (uint64_t)n * 96 / FG_PAGE, 0);
 	ASSERT_EQ(0, fg_queue_setup(g, 2, 4, 4));
@@ -827,14 +829,9 @@ TEST_F_TIMEOUT(cmd, waiting_for_an_engine_still_progresses, 120)
 		rounds++;
 	}
 	EXPECT_EQ(7, moved);
-	k[0] = 3;
-	k[1] = 0;
-	{
-		uint64_t sum = 3ULL * n;
-
-		for (i = 0; i < 8; i++)
-			k[i] = (uint8_t)(sum >> (8 * i));
-	}
+	/* 2^18 copies of one point times s make it times s << 18, which is
+	 * bytes 2..30 of 0x44 (< 2^250 < r, so no reduction) */
+	memset(k + 2, 0x44, 29);
 	ASSERT_EQ(0, zkm_msm(ZKM_BN254_G1, gen, k, 1, 0, want, NULL));
 	for (q = 0; q < 3; q++) {
 		ASSERT_EQ(0, fg_wait_cqe_opt(g, q, &cqe, 60000, 1));

@@ -471,6 +471,10 @@ TEST_F(emu, bad_sqe_fields)
 	s = good; s.cmd_addr = FG_BASE + g->size - 64; s.cmd_count = 2;
 	EXPECT_EQ(DRM_ZKASIC_STATUS_DMA_ERROR, run_sqe(g, &s, &cqe));
 	EXPECT_EQ(DRM_ZKASIC_STATUS_DMA_ERROR, fg_rd32(g, ZKASIC_REG_ERR_STATUS));
+	/* A command array running past 2^64 must not wrap to low memory. */
+	s = good; s.cmd_addr = 0xffffffffffffffc0ULL; s.cmd_count = 4;
+	EXPECT_EQ(DRM_ZKASIC_STATUS_DMA_ERROR, run_sqe(g, &s, &cqe));
+	EXPECT_EQ(0, g->wrapping_requests);
 	/* The whole batch of 4096 in memory is fine. */
 	s = good; s.cmd_count = 4096;
 	EXPECT_EQ(DRM_ZKASIC_STATUS_OK, run_sqe(g, &s, &cqe));
@@ -630,10 +634,16 @@ TEST_F(emu, queue_disable_aborts_a_hung_batch)
 	fg_wr32(g, ZKASIC_REG_FI_COUNT, 1);
 	fg_wr32(g, ZKASIC_REG_FI_MODE, ZKASIC_FI_MODE_HANG);
 	fg_submit(g, 0, &nop, 1, 1);
-	end = fg_now_ms() + 2000;
-	while (!(fg_rd32(g, ZKASIC_QREG(0, ZKASIC_Q_STATUS)) & ZKASIC_QSTATUS_BUSY) &&
-	       fg_now_ms() < end)
+	/*
+	 * BUSY rises when the queue starts fetching, before the hang is
+	 * taken: wait for FI_COUNT to drop, or a disable that comes first
+	 * would leave the hang armed for the next command.
+	 */
+	end = fg_now_ms() + 10000;
+	while ((!(fg_rd32(g, ZKASIC_QREG(0, ZKASIC_Q_STATUS)) & ZKASIC_QSTATUS_BUSY) ||
+		fg_rd32(g, ZKASIC_REG_FI_COUNT)) && fg_now_ms() < end)
 		usleep(200);
+	ASSERT_EQ(0, fg_rd32(g, ZKASIC_REG_FI_COUNT));
 	EXPECT_EQ(0, fg_rd32(g, ZKASIC_QREG(0, ZKASIC_Q_PROGRESS)));
 	fg_wr32(g, ZKASIC_QREG(0, ZKASIC_Q_CTRL), 0);
 	end = fg_now_ms() + 2000;
