@@ -13,7 +13,7 @@ CC ?= gcc
 OPT ?= -O2
 CFLAGS ?= $(OPT) -g
 ZK_CPPFLAGS := -Iruntime/include -Iruntime/math -Iuapi -Iuapi/drm -Ikernel -Iemulator/core \
-	-I$(CACHE)/kselftest -D_GNU_SOURCE
+	-isystem $(CACHE)/kselftest -D_GNU_SOURCE
 ZK_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -pthread -fPIC \
 	-MMD -MP $(shell pkg-config --cflags libdrm 2>/dev/null)
 MATH_CFLAGS ?= -O3 -g
