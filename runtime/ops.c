@@ -391,19 +391,17 @@ static const char *op_name(const struct zk_op *op)
 }
 
 /*
- * A device's MSM result must be a point on the curve: checking costs one
- * tiny MSM on the host and catches a corrupted result (a flipped bit
- * almost never lands on the curve) instead of returning it.
+ * A device's MSM result must be a point on the curve: checking the curve
+ * equation costs a few multiplications and catches a corrupted result (a
+ * flipped bit almost never lands on the curve) instead of returning it.
  */
-static int msm_result_check(const struct zk_op *op, const uint8_t *point,
-			    const struct zk_dev_slot *s)
+static int msm_result_check(int curve, unsigned int flags, const uint8_t *point,
+			    const struct zk_device *dev)
 {
-	uint8_t one[32] = { 1 }, out[192];
-
-	if (!zkm_msm(op->id, point, one, 1, op->flags & ZKM_MSM_POINTS_MONT, out, &cpu_one))
+	if (!zkm_point_check(curve, point, flags & ZKM_MSM_POINTS_MONT))
 		return 0;
 	return zk_fail(-EIO, "MSM on %s returned a point that is not on the curve (device fault)",
-		       s->dev->info.path);
+		       dev->info.path);
 }
 
 /* Wait for part @p and copy its results out. */
@@ -429,8 +427,9 @@ static int part_collect(struct zk_op *op, struct zk_part *p)
 			a = p->count * (op->in0_unit + op->in1_unit);
 			memcpy(op->partials + (p - op->parts) * op->out_unit, map + a,
 			       op->out_unit);
-			ret = msm_result_check(op, op->partials + (p - op->parts) * op->out_unit,
-					       p->slot);
+			ret = msm_result_check(op->id, op->flags,
+					       op->partials + (p - op->parts) * op->out_unit,
+					       p->slot->dev);
 			break;
 		case ZK_OP_NTT:
 			memcpy(op->out + p->first * op->in0_unit, map, p->count * op->in0_unit);
@@ -972,16 +971,10 @@ int zk_msm_bases(struct zk_ctx *ctx, const struct zk_bases *b, const void *scala
 			r = zk_fail(-EIO, "MSM on %s failed: %s", ctx->devs[i].dev->info.path,
 				    zk_status_str(res.status));
 		if (!r) {
-			uint8_t check[192];
-
 			memcpy(partial[i], (uint8_t *)stage[i]->map + b->share[i].count * sb, pb);
 			memset(ones[i], 0, 32);
 			ones[i][0] = 1;
-			/* As for every device MSM: the result must be on the curve. */
-			if (zkm_msm(b->curve, partial[i], ones[i], 1, flags & ZKM_MSM_POINTS_MONT,
-				    check, &cpu_one))
-				r = zk_fail(-EIO, "MSM on %s returned a point that is not on the curve (device fault)",
-					    ctx->devs[i].dev->info.path);
+			r = msm_result_check(b->curve, flags, partial[i], ctx->devs[i].dev);
 		}
 		ret = ret ? ret : r;
 	}

@@ -69,6 +69,14 @@ int zkm_msm(int curve, const void *bases, const void *scalars, size_t n,
 	    unsigned int flags, void *result, const struct zkm_exec *ex);
 
 /*
+ * ZKM_OK if @point (zkm_point_bytes(curve) bytes, in Montgomery form with
+ * ZKM_MSM_POINTS_MONT) is on the curve or is infinity (all zero bytes);
+ * ZKM_ERANGE if a coordinate is not below p or the point is off the curve.
+ * No subgroup check: it is what zkm_msm demands of a base.
+ */
+int zkm_point_check(int curve, const void *point, unsigned int flags);
+
+/*
  * NTT in place on @batch consecutive vectors of 2^log_n elements. Root
  * w_n = g^((p-1)/n), g the field's generator (5, 7, 7); COSET evaluates on
  * g*<w_n> (or shift*<w_n> if @shift is non-NULL; COSET_SHIFT is implied);
