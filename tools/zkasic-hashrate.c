@@ -125,14 +125,72 @@ static void progress(const char *what, double ops, double t0)
 		fprintf(stderr, "\r%s: %.0f ops, %.2f ops/s ", what, ops, ops / (now_s() - t0));
 }
 
-/* Keep IN_FLIGHT operations going until @seconds have passed. */
-static void run_msm(struct zk_ctx *ctx, unsigned int log2, double seconds)
+/*
+ * Keep IN_FLIGHT operations going until @seconds have passed, @start
+ * starting operation @k of them, then report the rate and energy.
+ */
+typedef int (*start_fn)(struct zk_ctx *ctx, int k, void *arg, struct zk_op **op);
+
+static void keep_busy(struct zk_ctx *ctx, const char *what, double seconds,
+		      start_fn start, void *arg)
 {
-	size_t n = (size_t)1 << log2, i;
-	uint8_t *bases = malloc(64 * n), *scalars = malloc(32 * n), out[IN_FLIGHT][64], g[64];
 	struct zk_op *ops[IN_FLIGHT] = { NULL };
 	double t0, done = 0, last = 0;
 	long long e0, e1;
+	int k;
+
+	e0 = energy_uj(ctx);
+	t0 = now_s();
+	do {
+		for (k = 0; k < IN_FLIGHT; k++) {
+			if (ops[k]) {
+				if (zk_op_wait(ops[k]))
+					die(what);
+				done++;
+			}
+			ops[k] = NULL;
+			if (now_s() - t0 < seconds && start(ctx, k, arg, &ops[k]))
+				die(what);
+		}
+		if (now_s() - last > 0.5) {
+			progress(what, done, t0);
+			last = now_s();
+		}
+	} while (ops[0] || ops[IN_FLIGHT - 1]);
+	e1 = energy_uj(ctx);
+	report(ctx, what, done, now_s() - t0, e0, e1);
+}
+
+struct msm_job {
+	const uint8_t *bases, *scalars;
+	size_t n;
+	uint8_t out[IN_FLIGHT][64];
+};
+
+static int start_msm(struct zk_ctx *ctx, int k, void *arg, struct zk_op **op)
+{
+	struct msm_job *j = arg;
+
+	return zk_msm_async(ctx, ZKM_BN254_G1, j->bases, j->scalars, j->n, 0, j->out[k], op);
+}
+
+struct ntt_job {
+	uint64_t *data[IN_FLIGHT];
+	unsigned int log2;
+};
+
+static int start_ntt(struct zk_ctx *ctx, int k, void *arg, struct zk_op **op)
+{
+	struct ntt_job *j = arg;
+
+	return zk_ntt_async(ctx, ZKM_GOLDILOCKS, j->data[k], j->log2, 1, 0, NULL, op);
+}
+
+static void run_msm(struct zk_ctx *ctx, unsigned int log2, double seconds)
+{
+	size_t n = (size_t)1 << log2, i;
+	uint8_t *bases = malloc(64 * n), *scalars = malloc(32 * n), g[64];
+	struct msm_job job = { .bases = bases, .scalars = scalars, .n = n };
 	char what[64];
 	int k;
 
@@ -153,27 +211,7 @@ static void run_msm(struct zk_ctx *ctx, unsigned int log2, double seconds)
 		scalars[32 * i + 31] &= 0x0f;
 	}
 	snprintf(what, sizeof(what), "MSM BN254 G1 2^%u", log2);
-	e0 = energy_uj(ctx);
-	t0 = now_s();
-	do {
-		for (k = 0; k < IN_FLIGHT; k++) {
-			if (ops[k]) {
-				if (zk_op_wait(ops[k]))
-					die("MSM");
-				done++;
-			}
-			ops[k] = NULL;
-			if (now_s() - t0 < seconds &&
-			    zk_msm_async(ctx, ZKM_BN254_G1, bases, scalars, n, 0, out[k], &ops[k]))
-				die("MSM");
-		}
-		if (now_s() - last > 0.5) {
-			progress(what, done, t0);
-			last = now_s();
-		}
-	} while (ops[0] || ops[IN_FLIGHT - 1]);
-	e1 = energy_uj(ctx);
-	report(ctx, what, done, now_s() - t0, e0, e1);
+	keep_busy(ctx, what, seconds, start_msm, &job);
 	free(bases);
 	free(scalars);
 }
@@ -181,44 +219,21 @@ static void run_msm(struct zk_ctx *ctx, unsigned int log2, double seconds)
 static void run_ntt(struct zk_ctx *ctx, unsigned int log2, double seconds)
 {
 	size_t n = (size_t)1 << log2, i;
-	uint64_t *data[IN_FLIGHT];
-	struct zk_op *ops[IN_FLIGHT] = { NULL };
-	double t0, done = 0, last = 0;
-	long long e0, e1;
+	struct ntt_job job = { .log2 = log2 };
 	char what[64];
 	int k;
 
 	for (k = 0; k < IN_FLIGHT; k++) {
-		data[k] = malloc(8 * n);
-		if (!data[k])
+		job.data[k] = malloc(8 * n);
+		if (!job.data[k])
 			die("NTT inputs");
 		for (i = 0; i < n; i++)
-			data[k][i] = rand64() % 0xffffffff00000001ULL;
+			job.data[k][i] = rand64() % 0xffffffff00000001ULL;
 	}
 	snprintf(what, sizeof(what), "NTT Goldilocks 2^%u", log2);
-	e0 = energy_uj(ctx);
-	t0 = now_s();
-	do {
-		for (k = 0; k < IN_FLIGHT; k++) {
-			if (ops[k]) {
-				if (zk_op_wait(ops[k]))
-					die("NTT");
-				done++;
-			}
-			ops[k] = NULL;
-			if (now_s() - t0 < seconds &&
-			    zk_ntt_async(ctx, ZKM_GOLDILOCKS, data[k], log2, 1, 0, NULL, &ops[k]))
-				die("NTT");
-		}
-		if (now_s() - last > 0.5) {
-			progress(what, done, t0);
-			last = now_s();
-		}
-	} while (ops[0] || ops[IN_FLIGHT - 1]);
-	e1 = energy_uj(ctx);
-	report(ctx, what, done, now_s() - t0, e0, e1);
+	keep_busy(ctx, what, seconds, start_ntt, &job);
 	for (k = 0; k < IN_FLIGHT; k++)
-		free(data[k]);
+		free(job.data[k]);
 }
 
 static void run_groth16(struct zk_ctx *ctx, const char *zkey_path, const char *wtns_path,
