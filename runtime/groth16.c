@@ -13,9 +13,15 @@
  *          + s * pi_a + r * (beta1 + MSM(B1 bases, w) + s * delta1)
  *          - r * s * delta1
  *
- * The two NTTs (a batch of three vectors each) and the five big MSMs run on
- * the caller's zk_ctx, queued asynchronously on devices so they overlap; building A, B, C from the sparse coefficients and the
- * few final point additions stay on the host, in the math core.
+ *        = MSM(C bases, private w) + MSM(H bases, P) + MSM(B1 bases, r * w)
+ *          + s * pi_a + r * beta1
+ *
+ * The two NTTs (a batch of three vectors each) and the big MSMs run on the
+ * caller's zk_ctx. On devices they are queued asynchronously so they
+ * overlap. On the CPU the three MSMs of pi_c run as one (the second form),
+ * which pays one bucket reduction instead of three. Building A, B, C from
+ * the sparse coefficients and the few final point additions stay on the
+ * host, in the math core.
  *
  * Roots of unity: snarkjs derives its domain from the smallest quadratic
  * non-residue, 5, on both curves; the device and the math core use the
@@ -173,14 +179,14 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* The H side: A, B, C on the domain, the NTTs, P, and MSM(H bases, P). */
+/* The H side: A, B, C on the domain, the NTTs and P, the H MSM's scalars. */
 struct h_job {
 	struct zk_ctx *ctx;
 	const struct zk_zkey *z;
 	const struct zk_wtns *w;
 	uint64_t perm;			/* j: snarkjs point i is device index j*i */
 	uint8_t shift[FR_BYTES];	/* w_2n in snarkjs's family of roots */
-	uint8_t h[2 * ZK_MAX_N8];	/* out, Montgomery form */
+	uint8_t *p;			/* out: P, n scalars in standard form */
 	double abc_ms, h_ms;
 	int ret;
 };
@@ -290,12 +296,13 @@ static void h_run(struct h_job *job)
 		memcpy(tmp, abc, bytes);
 		permute(abc, tmp, n, job->perm, 0);
 	}
-	if (!ret)
-		ret = zk_msm(job->ctx, z->g1, z->pts_h, abc, n, ZKM_MSM_POINTS_MONT, job->h);
 	job->h_ms = now_ms() - t1;
 	job->ret = ret;
 	free(tmp);
-	free(abc);
+	if (ret)
+		free(abc);
+	else
+		job->p = abc;	/* P is the first of the three vectors */
 }
 
 /* An MSM over Montgomery-form bases: queued on devices, done at once on the CPU. */
@@ -376,11 +383,14 @@ int zk_groth16_prove(struct zk_ctx *ctx, const struct zk_zkey *z, const struct z
 		     struct zk_groth16_proof *proof, struct zk_groth16_stats *stats)
 {
 	uint8_t pa[2 * ZK_MAX_N8], pb1[2 * ZK_MAX_N8], pb2[4 * ZK_MAX_N8], pc[2 * ZK_MAX_N8];
+	uint8_t ph[2 * ZK_MAX_N8];
 	uint8_t fa[2 * ZK_MAX_N8], fb1[2 * ZK_MAX_N8], fb2[4 * ZK_MAX_N8], fc[2 * ZK_MAX_N8];
 	uint8_t r[FR_BYTES], s[FR_BYTES], rs[FR_BYTES], one[FR_BYTES], zero[FR_BYTES];
 	uint8_t dev_root[FR_BYTES], snark_root[FR_BYTES];
-	struct zk_op *ops[4] = { NULL };
+	struct zk_op *ops[5] = { NULL };
 	const uint8_t *priv;
+	uint8_t *rw;
+	uint32_t n_priv;
 	struct h_job job = { 0 };
 	double t0 = now_ms(), t1;
 	unsigned int i;
@@ -409,56 +419,101 @@ int zk_groth16_prove(struct zk_ctx *ctx, const struct zk_zkey *z, const struct z
 	job.z = z;
 	job.w = w;
 
-	/*
-	 * On devices the four witness MSMs are queued first and run (spread
-	 * over queues and devices) while the host builds A, B, C and the NTTs
-	 * and the H MSM queue behind them. On the CPU they run one at a time,
-	 * each with every core.
-	 */
-	t1 = now_ms();
-	priv = w->values + (size_t)(z->n_public + 1) * FR_BYTES;
-	ret = msm_step(ctx, z->g1, z->pts_a, w->values, z->n_vars, pa, &ops[0]);
-	if (!ret)
-		ret = msm_step(ctx, z->g1, z->pts_b1, w->values, z->n_vars, pb1, &ops[1]);
-	if (!ret)
-		ret = msm_step(ctx, z->g2, z->pts_b2, w->values, z->n_vars, pb2, &ops[2]);
-	if (!ret)
-		ret = msm_step(ctx, z->g1, z->pts_c, priv, z->n_vars - z->n_public - 1, pc,
-			       &ops[3]);
-	if (!ret)
-		h_run(&job);
-	for (i = 0; i < 4; i++)
-		if (ops[i]) {
-			int r = zk_op_wait(ops[i]);
-
-			ret = ret ? ret : r;
-		}
-	if (stats)
-		stats->msm_ms = now_ms() - t1 - job.abc_ms - job.h_ms;
-	if (!ret)
-		ret = job.ret;
-	if (!ret)
-		ret = fr_random(z->r, r);
+	ret = fr_random(z->r, r);
 	if (!ret)
 		ret = fr_random(z->r, s);
 	if (ret)
 		return ret;
-
 	fr_set_u64(one, 1);
 	fr_set_u64(zero, 0);
 	fr_mul(z->fr, rs, r, s);
 	zkm_vec(z->fr, ZKM_VEC_SUB, zero, rs, rs, 1, 0, &one_thread);
+
+	t1 = now_ms();
+	priv = w->values + (size_t)(z->n_public + 1) * FR_BYTES;
+	n_priv = z->n_vars - z->n_public - 1;
+	if (zk_ctx_backend(ctx) == ZK_BACKEND_CPU) {
+		/*
+		 * On the CPU the MSMs run one at a time, each with every core.
+		 * pi_c needs MSM(C) + MSM(H) + r * MSM(B1) and nothing else of
+		 * them, so those three are one MSM over three parts (B1 with the
+		 * scalars r * w): one bucket reduction instead of three.
+		 */
+		h_run(&job);
+		ret = job.ret;
+		if (!ret)
+			ret = zk_msm(ctx, z->g1, z->pts_a, w->values, z->n_vars,
+				     ZKM_MSM_POINTS_MONT, pa);
+		if (!ret)
+			ret = zk_msm(ctx, z->g2, z->pts_b2, w->values, z->n_vars,
+				     ZKM_MSM_POINTS_MONT, pb2);
+		rw = ret ? NULL : malloc((size_t)z->n_vars * FR_BYTES);
+		if (!ret && !rw)
+			ret = zk_fail(-ENOMEM, "Groth16: %u witness values", z->n_vars);
+		if (!ret)
+			ret = zk_fail_math(zkm_vec(z->fr, ZKM_VEC_SCALE, w->values, r, rw,
+						   z->n_vars, 0, NULL), "Groth16: r * w");
+		if (!ret) {
+			const struct zkm_msm_part parts[] = {
+				{ z->pts_c, priv, n_priv },
+				{ z->pts_h, job.p, z->domain_size },
+				{ z->pts_b1, rw, z->n_vars },
+			};
+
+			ret = zk_msm_sum(ctx, z->g1, parts, 3, ZKM_MSM_POINTS_MONT, pc);
+		}
+		free(rw);
+	} else {
+		/*
+		 * On devices the four witness MSMs are queued first and run
+		 * (spread over queues and devices) while the host builds A, B, C
+		 * and the NTTs; the H MSM queues behind them.
+		 */
+		ret = msm_step(ctx, z->g1, z->pts_a, w->values, z->n_vars, pa, &ops[0]);
+		if (!ret)
+			ret = msm_step(ctx, z->g1, z->pts_b1, w->values, z->n_vars, pb1, &ops[1]);
+		if (!ret)
+			ret = msm_step(ctx, z->g2, z->pts_b2, w->values, z->n_vars, pb2, &ops[2]);
+		if (!ret)
+			ret = msm_step(ctx, z->g1, z->pts_c, priv, n_priv, pc, &ops[3]);
+		if (!ret) {
+			h_run(&job);
+			ret = job.ret;
+		}
+		if (!ret)
+			ret = msm_step(ctx, z->g1, z->pts_h, job.p, z->domain_size, ph, &ops[4]);
+		for (i = 0; i < 5; i++)
+			if (ops[i]) {
+				int r = zk_op_wait(ops[i]);
+
+				ret = ret ? ret : r;
+			}
+	}
+	free(job.p);
+	if (stats)
+		stats->msm_ms = now_ms() - t1 - job.abc_ms - job.h_ms;
+	if (ret)
+		return ret;
+
 	ret = combine(z->g1, (const uint8_t *const[]){ pa, z->alpha1, z->delta1 },
 		      (const uint8_t *const[]){ one, one, r }, 3, fa);
 	if (!ret)
 		ret = combine(z->g2, (const uint8_t *const[]){ pb2, z->beta2, z->delta2 },
 			      (const uint8_t *const[]){ one, one, s }, 3, fb2);
-	if (!ret)
-		ret = combine(z->g1, (const uint8_t *const[]){ pb1, z->beta1, z->delta1 },
-			      (const uint8_t *const[]){ one, one, s }, 3, fb1);
-	if (!ret)
-		ret = combine(z->g1, (const uint8_t *const[]){ pc, job.h, fa, fb1, z->delta1 },
-			      (const uint8_t *const[]){ one, one, s, r, rs }, 5, fc);
+	if (zk_ctx_backend(ctx) == ZK_BACKEND_CPU) {
+		/* pc holds MSM(C) + MSM(H) + r * MSM(B1) */
+		if (!ret)
+			ret = combine(z->g1, (const uint8_t *const[]){ pc, fa, z->beta1 },
+				      (const uint8_t *const[]){ one, s, r }, 3, fc);
+	} else {
+		if (!ret)
+			ret = combine(z->g1, (const uint8_t *const[]){ pb1, z->beta1, z->delta1 },
+				      (const uint8_t *const[]){ one, one, s }, 3, fb1);
+		if (!ret)
+			ret = combine(z->g1,
+				      (const uint8_t *const[]){ pc, ph, fa, fb1, z->delta1 },
+				      (const uint8_t *const[]){ one, one, s, r, rs }, 5, fc);
+	}
 	if (!ret)
 		ret = point_to_standard(z, z->g1, fa, proof->a);
 	if (!ret)

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include <zkasic/zkmath.h>
+
 #include "exec.h"
 
 /* The CPU has BMI2 and ADX, the ADX kernels are built, and
@@ -17,9 +19,9 @@
 int zkm_use_adx(void);
 
 #define ZKM_DECLARE_KERNELS(isa)						\
-int zkm_msm_kernel_##isa(int curve, const void *bases, const void *scalars,	\
-			 size_t n, unsigned int flags, void *result,		\
-			 const struct zkm_run *run);				\
+int zkm_msm_kernel_##isa(int curve, const struct zkm_msm_part *parts,	\
+			 unsigned int nparts, size_t n, unsigned int flags,	\
+			 void *result, const struct zkm_run *run);		\
 int zkm_ntt_kernel_##isa(int field, void *data, unsigned int log_n,		\
 			 size_t batch, unsigned int flags, const void *shift,	\
 			 const struct zkm_run *run);				\

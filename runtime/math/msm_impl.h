@@ -4,8 +4,10 @@
  * signed digits). The includer defines EC (curve prefix, from curves.h), EF
  * (its coordinate field), FR (scalar field prefix) and FR_NBITS (bit length
  * of r), and gets
- *   static int EC_msm(const void *bases, const void *scalars, size_t n,
+ *   static int EC_msm(const struct zkm_msm_part *parts, unsigned int nparts, size_t n,
  *                     unsigned int flags, void *result, const struct zkm_run *run);
+ * which sums the MSMs of all parts (n points in all) with one set of buckets,
+ * so several MSMs whose results are only ever added pay one bucket reduction.
  *
  * Scalars are recoded into c-bit signed digits d in [-2^(c-1), 2^(c-1)], so
  * a window needs 2^(c-1) buckets and a negative digit adds -P (free in
@@ -27,9 +29,36 @@
 #define FRN(x) ZKM_CAT(FR, _##x)
 #define EFN(x) ZKM_CAT(EF, _##x)
 
+#ifndef ZKM_MSM_STATE
+#define ZKM_MSM_STATE
+enum { MSM_AFF = 1, MSM_XYZZ = 2, MSM_BUSY = 4 };
+enum { MSM_ADD, MSM_DBL, MSM_CANCEL };
+
+/* The part holding point @i of all parts; *i becomes its index in the part. */
+static inline const struct zkm_msm_part *zkm_msm_part_of(const struct zkm_msm_part *part,
+							 size_t *i)
+{
+	while (*i >= part->n) {
+		*i -= part->n;
+		part++;
+	}
+	return part;
+}
+
+/* Batch-affine from this window width on; below, plain XYZZ buckets. */
+#define MSM_BATCH_MIN_C 10
+static inline size_t zkm_msm_batch_size(unsigned int c)
+{
+	size_t nb = (size_t)1 << (c - 1), b = nb / 4;
+
+	return b > 1024 ? 1024 : b;
+}
+#endif
+
 struct ECN(msm_ctx) {
-	const uint8_t *bases, *scalars;
-	size_t n;
+	const struct zkm_msm_part *parts;
+	unsigned int nparts;
+	size_t n;			/* points in all parts */
 	unsigned int flags;
 	ECN(aff_t) *pts;		/* loaded bases, Montgomery form */
 	uint64_t (*sc)[4];		/* scalars, standard form */
@@ -50,17 +79,21 @@ static int ECN(msm_load_range)(struct ECN(msm_ctx) *m, size_t lo, size_t hi)
 	const unsigned int c = m->c;
 
 	for (size_t i = lo; i < hi; i++) {
+		size_t j = i;
+		const struct zkm_msm_part *part = zkm_msm_part_of(m->parts, &j);
+		const uint8_t *base = (const uint8_t *)part->bases + j * ECN(point_bytes);
+		const uint8_t *scalar = (const uint8_t *)part->scalars + 32 * j;
 		FRN(t) s;
 		uint64_t carry = 0, cmask = 0;
 		int err;
 
 		if ((i & 1023) == 0 && zkm_aborted(m->run))
 			return ZKM_EABORTED;
-		err = ECN(aff_load)(&m->pts[i], m->bases + i * ECN(point_bytes), pmont);
+		err = ECN(aff_load)(&m->pts[i], base, pmont);
 		if (err)
 			return err;
 		for (int l = 0; l < 4; l++)
-			s.v[l] = zkm_load64(m->scalars + 32 * i + 8 * l);
+			s.v[l] = zkm_load64(scalar + 8 * l);
 		if (!mont_lt(s.v, ZKM_CAT(FR, _P), 4))
 			return ZKM_ERANGE;
 		if (smont)
@@ -140,19 +173,6 @@ struct ECN(msm_scratch) {
 	uint8_t *kind;
 };
 
-#ifndef ZKM_MSM_STATE
-#define ZKM_MSM_STATE
-enum { MSM_AFF = 1, MSM_XYZZ = 2, MSM_BUSY = 4 };
-enum { MSM_ADD, MSM_DBL, MSM_CANCEL };
-/* Batch-affine from this window width on; below, plain XYZZ buckets. */
-#define MSM_BATCH_MIN_C 10
-static inline size_t zkm_msm_batch_size(unsigned int c)
-{
-	size_t nb = (size_t)1 << (c - 1), b = nb / 4;
-
-	return b > 1024 ? 1024 : b;
-}
-#endif
 
 /*
  * Apply the pending batch: bucket[bidx[j]] += bp[j] in affine coordinates,
@@ -388,8 +408,8 @@ static unsigned int ECN(msm_window)(size_t n)
 	return best;
 }
 
-static int ECN(msm)(const void *bases, const void *scalars, size_t n, unsigned int flags,
-		    void *result, const struct zkm_run *run)
+static int ECN(msm)(const struct zkm_msm_part *parts, unsigned int nparts, size_t n,
+		    unsigned int flags, void *result, const struct zkm_run *run)
 {
 	struct ECN(msm_ctx) m;
 	ECN(xyzz_t) acc;
@@ -398,8 +418,8 @@ static int ECN(msm)(const void *bases, const void *scalars, size_t n, unsigned i
 	int err;
 
 	memset(&m, 0, sizeof(m));
-	m.bases = bases;
-	m.scalars = scalars;
+	m.parts = parts;
+	m.nparts = nparts;
 	m.n = n;
 	m.flags = flags;
 	m.run = run;

@@ -53,19 +53,19 @@
 #undef FR
 #undef FR_NBITS
 
-int ZKM_CAT(zkm_msm_kernel_, ZKM_ISA)(int curve, const void *bases, const void *scalars,
-				     size_t n, unsigned int flags, void *result,
-				     const struct zkm_run *run)
+int ZKM_CAT(zkm_msm_kernel_, ZKM_ISA)(int curve, const struct zkm_msm_part *parts,
+				     unsigned int nparts, size_t n, unsigned int flags,
+				     void *result, const struct zkm_run *run)
 {
 	switch (curve) {
 	case ZKM_BN254_G1:
-		return bn254_g1_msm(bases, scalars, n, flags, result, run);
+		return bn254_g1_msm(parts, nparts, n, flags, result, run);
 	case ZKM_BN254_G2:
-		return bn254_g2_msm(bases, scalars, n, flags, result, run);
+		return bn254_g2_msm(parts, nparts, n, flags, result, run);
 	case ZKM_BLS12_381_G1:
-		return bls12_381_g1_msm(bases, scalars, n, flags, result, run);
+		return bls12_381_g1_msm(parts, nparts, n, flags, result, run);
 	case ZKM_BLS12_381_G2:
-		return bls12_381_g2_msm(bases, scalars, n, flags, result, run);
+		return bls12_381_g2_msm(parts, nparts, n, flags, result, run);
 	}
 	return ZKM_EINVAL;
 }

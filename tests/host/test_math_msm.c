@@ -3,7 +3,8 @@
  * zkm_msm on all four groups: against the naive sum of scalar
  * multiplications (small n) and against (sum s_i k_i mod r) G for bases
  * k_i G (any n), in every combination of standard and Montgomery forms and
- * thread counts; plus the edge cases and rejections the API promises.
+ * thread counts, whole and cut into parts (zkm_msm_sum); plus the edge
+ * cases and rejections the API promises.
  */
 #include <zkasic/zkmath.h>
 
@@ -91,6 +92,21 @@ static int EC##_msm_check(size_t n, unsigned int flags, unsigned int threads, in
 	err = zkm_msm(ID, bases, sc, n, flags, got, &ex);			\
 	if (err || memcmp(got, want, PB))					\
 		ok = 0;								\
+	/* the same sum cut into parts, one of them empty */			\
+	{									\
+		const size_t c1 = n / 3, c2 = n - n / 4;			\
+		const struct zkm_msm_part parts[] = {				\
+			{ bases, sc, c1 },					\
+			{ NULL, NULL, 0 },					\
+			{ bases + c1 * PB, sc + 32 * c1, c2 - c1 },		\
+			{ bases + c2 * PB, sc + 32 * c2, n - c2 },		\
+		};								\
+		uint8_t sum[PB];						\
+		memset(sum, 0x5a, PB);						\
+		if (zkm_msm_sum(ID, parts, 4, flags, sum, &ex) ||		\
+		    memcmp(sum, want, PB))					\
+			ok = 0;							\
+	}									\
 	if (naive) {								\
 		EC##_jac_to_aff(&p, &N);					\
 		EC##_aff_store(want, &p, pmont);				\
@@ -257,6 +273,24 @@ static void edge_cases_body(struct __test_metadata *_metadata)
 	ASSERT_EQ(ZKM_EINVAL, zkm_msm(ZKM_BN254_G1, NULL, sc, N, 0, got, NULL));
 	ASSERT_EQ(ZKM_EINVAL, zkm_msm(ZKM_BN254_G1, bases, NULL, N, 0, got, NULL));
 	ASSERT_EQ(ZKM_EINVAL, zkm_msm(ZKM_BN254_G1, bases, sc, N, 0, NULL, NULL));
+	{
+		struct zkm_msm_part parts[ZKM_MSM_MAX_PARTS + 1] = { { bases, sc, N } };
+
+		/* no parts: infinity; too many parts or a part without data: EINVAL */
+		memset(got, 0xa5, sizeof(got));
+		ASSERT_EQ(ZKM_OK, zkm_msm_sum(ZKM_BN254_G1, NULL, 0, 0, got, NULL));
+		for (size_t i = 0; i < 64; i++)
+			ASSERT_EQ(0, got[i]);
+		ASSERT_EQ(ZKM_EINVAL, zkm_msm_sum(ZKM_BN254_G1, parts, ZKM_MSM_MAX_PARTS + 1, 0,
+						  got, NULL));
+		ASSERT_EQ(ZKM_EINVAL, zkm_msm_sum(ZKM_BN254_G1, NULL, 1, 0, got, NULL));
+		parts[1].n = 1;
+		ASSERT_EQ(ZKM_EINVAL, zkm_msm_sum(ZKM_BN254_G1, parts, 2, 0, got, NULL));
+		parts[1].bases = bases;
+		parts[1].scalars = sc;
+		parts[1].n = SIZE_MAX;
+		ASSERT_EQ(ZKM_EINVAL, zkm_msm_sum(ZKM_BN254_G1, parts, 2, 0, got, NULL));
+	}
 }
 
 TEST(edge_cases)

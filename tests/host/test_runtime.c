@@ -96,6 +96,34 @@ TEST(msm_on_cpu_matches_math_core_and_checks_input)
 	zk_close(ctx);
 }
 
+TEST(msm_sum_on_cpu_is_the_sum_of_the_parts)
+{
+	struct zk_ctx *ctx;
+	uint8_t g[64], bases[5 * 64], scalars[5 * 32], got[64], want[64];
+	const struct zkm_msm_part parts[] = {
+		{ bases, scalars, 2 }, { bases + 2 * 64, scalars + 2 * 32, 3 },
+	};
+
+	ASSERT_EQ(0, zk_curve_generator(ZKM_BN254_G1, g));
+	memset(scalars, 0, sizeof(scalars));
+	for (int i = 0; i < 5; i++) {
+		uint8_t k[32] = { (uint8_t)(7 + i) };
+
+		ASSERT_EQ(0, zkm_msm(ZKM_BN254_G1, g, k, 1, 0, bases + 64 * i, NULL));
+		scalars[32 * i] = (uint8_t)(i + 2);
+	}
+	ASSERT_EQ(0, zk_open(&ctx, ZK_BACKEND_CPU));
+	ASSERT_EQ(0, zk_msm_sum(ctx, ZKM_BN254_G1, parts, 2, 0, got));
+	/* sum (7 + i)(i + 2), i < 5 = 14 + 24 + 36 + 50 + 66 = 190 */
+	uint8_t k190[32] = { 190 };
+
+	ASSERT_EQ(0, zkm_msm(ZKM_BN254_G1, g, k190, 1, 0, want, NULL));
+	EXPECT_EQ(0, memcmp(want, got, 64));
+	EXPECT_EQ(-EINVAL, zk_msm_sum(ctx, ZKM_BN254_G1, NULL, 2, 0, got));
+	EXPECT_EQ(-EINVAL, zk_msm_sum(ctx, 42, parts, 2, 0, got));
+	zk_close(ctx);
+}
+
 TEST(ntt_on_cpu_roundtrip)
 {
 	struct zk_ctx *ctx;

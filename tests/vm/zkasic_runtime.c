@@ -117,6 +117,30 @@ TEST_F(rt, msm_split_across_two_devices_matches_cpu)
 	EXPECT_TRUE(msm_matches(self->ctx, ZKM_BN254_G1, 65));
 }
 
+/* zk_msm_sum on devices: each part an MSM of its own, added on the host. */
+TEST_F(rt, msm_sum_of_parts_matches_cpu)
+{
+	size_t n = 400;
+	uint8_t *pts = random_points(ZKM_BN254_G1, n), *sc = malloc(32 * n);
+	uint8_t got[64], want[64];
+	const struct zkm_msm_part parts[] = {
+		{ pts, sc, 150 }, { NULL, NULL, 0 }, { pts + 150 * 64, sc + 150 * 32, 250 },
+	};
+
+	ASSERT_NE(NULL, pts);
+	ASSERT_NE(NULL, sc);
+	random_scalars(sc, n);
+	ASSERT_EQ(0, zk_msm_sum(self->ctx, ZKM_BN254_G1, parts, 3, 0, got))
+		TH_LOG("%s", zk_last_error());
+	ASSERT_EQ(0, zkm_msm(ZKM_BN254_G1, pts, sc, n, 0, want, NULL));
+	EXPECT_EQ(0, memcmp(got, want, 64));
+	/* a bad scalar in the last part fails the whole sum */
+	memset(sc + 32 * 399, 0xff, 32);
+	EXPECT_EQ(-ERANGE, zk_msm_sum(self->ctx, ZKM_BN254_G1, parts, 3, 0, got));
+	free(pts);
+	free(sc);
+}
+
 TEST_F(rt, bad_scalar_in_a_late_part_is_reported)
 {
 	size_t n = 300;

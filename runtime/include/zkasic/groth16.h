@@ -51,7 +51,7 @@ struct zk_groth16_stats {
 	enum zk_backend backend;	/* what ran the MSMs and NTTs */
 	double abc_ms;		/* witness -> A, B, C on the domain (host) */
 	double h_ms;		/* the NTTs and the H scalars */
-	double msm_ms;		/* the A, B1, B2, C MSMs */
+	double msm_ms;		/* the A, B1, B2, C and H MSMs */
 	double total_ms;
 };
 

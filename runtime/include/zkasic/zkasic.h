@@ -177,6 +177,13 @@ int zk_ctx_set_queue(struct zk_ctx *ctx, unsigned int queue);
 int zk_msm(struct zk_ctx *ctx, int curve, const void *bases, const void *scalars,
 	   size_t n, unsigned int flags, void *result);
 /*
+ * The sum of several MSMs (zkm_msm_sum() in zkmath.h): on the CPU one
+ * bucket reduction for all parts; on devices each part runs as an MSM of
+ * its own, spread over the devices, and the results are added on the host.
+ */
+int zk_msm_sum(struct zk_ctx *ctx, int curve, const struct zkm_msm_part *parts,
+	       unsigned int nparts, unsigned int flags, void *result);
+/*
  * Asynchronous forms: start the operation and return at once with @op; the
  * inputs must stay valid and the outputs untouched until zk_op_wait(op),
  * which finishes it, writes the results, frees @op and returns the status.
