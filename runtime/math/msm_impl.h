@@ -2,8 +2,9 @@
 /*
  * Multi-scalar multiplication template (Pippenger's bucket method with
  * signed digits). The includer defines EC (curve prefix, from curves.h), EF
- * (its coordinate field), FR (scalar field prefix) and FR_NBITS (bit length
- * of r), and gets
+ * (its coordinate field), FR (scalar field prefix), FR_NBITS (bit length
+ * of r), EB (the field of the GLV constant beta) and MSM_PHI_X(r, x, beta)
+ * (r = beta x for a coordinate x), and gets
  *   static int EC_msm(const struct zkm_msm_part *parts, unsigned int nparts, size_t n,
  *                     unsigned int flags, void *result, const struct zkm_run *run);
  * which sums the MSMs of all parts (n points in all) with one set of buckets,
@@ -23,11 +24,17 @@
  * bucket is already in the pending batch goes to an XYZZ overflow bucket
  * instead, so adversarial inputs (all points in one bucket) cost XYZZ
  * speed, never more. Narrow windows use XYZZ buckets only.
+ *
+ * GLV (glv.h): each point P with scalar k is loaded as P and phi(P) with
+ * the two 128-bit halves of k (sign folded into the point), which halves
+ * the windows and so the bucket reductions, at the same number of bucket
+ * additions. ZKASIC_MSM_GLV=0 turns it off (a testing and tuning aid).
  */
 
 #define ECN(x) ZKM_CAT(EC, _##x)
 #define FRN(x) ZKM_CAT(FR, _##x)
 #define EFN(x) ZKM_CAT(EF, _##x)
+#define EBN(x) ZKM_CAT(EB, _##x)
 
 #ifndef ZKM_MSM_STATE
 #define ZKM_MSM_STATE
@@ -59,11 +66,14 @@ struct ECN(msm_ctx) {
 	const struct zkm_msm_part *parts;
 	unsigned int nparts;
 	size_t n;			/* points in all parts */
+	size_t npts;			/* points in buckets: n, or 2n with GLV */
 	unsigned int flags;
+	int glv;			/* P, phi(P) with the halves of each scalar */
+	EBN(t) beta;
 	ECN(aff_t) *pts;		/* loaded bases, Montgomery form */
-	uint64_t (*sc)[4];		/* scalars, standard form */
+	uint64_t (*sc)[4];		/* scalars (or GLV halves), standard form */
 	uint64_t *carry;		/* bit k: the recoding carry into window k */
-	unsigned int c, windows, chunks;
+	unsigned int bits, c, windows, chunks;
 	size_t chunk_len;
 	ECN(xyzz_t) *partial;		/* [window * chunks + chunk] */
 	int err;			/* first error, under __atomic */
@@ -71,25 +81,48 @@ struct ECN(msm_ctx) {
 	const struct zkm_run *run;
 };
 
+/* Store scalar @v as point @idx's and note its signed-digit recoding carries. */
+static void ECN(msm_recode)(struct ECN(msm_ctx) *m, size_t idx, const uint64_t *v)
+{
+	const unsigned int c = m->c;
+	uint64_t carry = 0, cmask = 0;
+
+	memcpy(m->sc[idx], v, 32);
+	for (unsigned int k = 0; k < m->windows; k++) {
+		unsigned int bit = k * c;
+		uint64_t w = 0;
+
+		if (bit < 256) {
+			w = v[bit / 64] >> (bit % 64);
+			if (bit % 64 + c > 64 && bit / 64 < 3)
+				w |= v[bit / 64 + 1] << (64 - bit % 64);
+			w &= ((uint64_t)1 << c) - 1;
+		}
+		if (carry)
+			cmask |= (uint64_t)1 << k;
+		carry = (w + carry) > ((uint64_t)1 << (c - 1));
+	}
+	m->carry[idx] = cmask;
+}
+
 /* Load and check points and scalars of [lo, hi); returns 0 or ZKM_E*. */
 static int ECN(msm_load_range)(struct ECN(msm_ctx) *m, size_t lo, size_t hi)
 {
 	const int pmont = !!(m->flags & ZKM_MSM_POINTS_MONT);
 	const int smont = !!(m->flags & ZKM_MSM_SCALARS_MONT);
-	const unsigned int c = m->c;
 
 	for (size_t i = lo; i < hi; i++) {
 		size_t j = i;
 		const struct zkm_msm_part *part = zkm_msm_part_of(m->parts, &j);
 		const uint8_t *base = (const uint8_t *)part->bases + j * ECN(point_bytes);
 		const uint8_t *scalar = (const uint8_t *)part->scalars + 32 * j;
+		ECN(aff_t) *P = &m->pts[m->glv ? 2 * i : i];
 		FRN(t) s;
-		uint64_t carry = 0, cmask = 0;
 		int err;
 
 		if ((i & 1023) == 0 && zkm_aborted(m->run))
 			return ZKM_EABORTED;
-		err = ECN(aff_load)(&m->pts[i], base, pmont);
+		err = ECN(aff_load)(P, base, pmont);
 		if (err)
 			return err;
 		for (int l = 0; l < 4; l++)
@@ -98,22 +131,23 @@ static int ECN(msm_load_range)(struct ECN(msm_ctx) *m, size_t lo, size_t hi)
 			return ZKM_ERANGE;
 		if (smont)
 			FRN(from_mont)(&s, &s);
-		memcpy(m->sc[i], s.v, 32);
-		for (unsigned int k = 0; k < m->windows; k++) {
-			unsigned int bit = k * c;
-			uint64_t w = 0;
+		if (m->glv) {
+			uint64_t k1[4], k2[4];
+			int neg1, neg2;
 
-			if (bit < 256) {
-				w = s.v[bit / 64] >> (bit % 64);
-				if (bit % 64 + c > 64 && bit / 64 < 3)
-					w |= s.v[bit / 64 + 1] << (64 - bit % 64);
-				w &= ((uint64_t)1 << c) - 1;
-			}
-			if (carry)
-				cmask |= (uint64_t)1 << k;
-			carry = (w + carry) > ((uint64_t)1 << (c - 1));
+			zkm_glv_split(&ECN(GLV), s.v, k1, &neg1, k2, &neg2);
+			/* phi(P) = (beta x, y); infinity, (0, 0), stays itself */
+			MSM_PHI_X(&P[1].x, &P[0].x, &m->beta);
+			P[1].y = P[0].y;
+			if (neg1 && !ECN(aff_is_inf)(&P[0]))
+				ECN(aff_neg)(&P[0], &P[0]);
+			if (neg2 && !ECN(aff_is_inf)(&P[1]))
+				ECN(aff_neg)(&P[1], &P[1]);
+			ECN(msm_recode)(m, 2 * i, k1);
+			ECN(msm_recode)(m, 2 * i + 1, k2);
+		} else {
+			ECN(msm_recode)(m, i, s.v);
 		}
-		m->carry[i] = cmask;
 	}
 	zkm_progress(m->run, hi - lo);
 	return 0;
@@ -368,7 +402,7 @@ static void ECN(msm_worker)(void *arg, unsigned int t, unsigned int nt)
 		k = task / m->chunks;
 		ch = task % m->chunks;
 		lo = ch * m->chunk_len;
-		hi = lo + m->chunk_len < m->n ? lo + m->chunk_len : m->n;
+		hi = lo + m->chunk_len < m->npts ? lo + m->chunk_len : m->npts;
 		err = ECN(msm_task)(m, &s, k, lo, hi, &m->partial[task]);
 		if (err) {
 			int zero = 0;
@@ -387,14 +421,14 @@ static void ECN(msm_worker)(void *arg, unsigned int t, unsigned int nt)
  * share of the batch's inversion, an XYZZ mixed addition 10, and reducing a
  * bucket about 24.
  */
-static unsigned int ECN(msm_window)(size_t n)
+static unsigned int ECN(msm_window)(size_t n, unsigned int bits)
 {
 	unsigned int best = 4;
 	double best_cost = 0;
 
 	/* c >= 4 keeps the window count <= 64, the width of the carry mask */
 	for (unsigned int c = 4; c <= 17; c++) {
-		unsigned int w = (FR_NBITS + 1 + c - 1) / c;
+		unsigned int w = (bits + 1 + c - 1) / c;
 		double nb = (double)((size_t)1 << (c - 1));
 		double per_point = c >= MSM_BATCH_MIN_C ?
 			6.5 + 400.0 / (double)zkm_msm_batch_size(c) : 10.0;
@@ -423,7 +457,11 @@ static int ECN(msm)(const struct zkm_msm_part *parts, unsigned int nparts, size_
 	m.n = n;
 	m.flags = flags;
 	m.run = run;
-	m.c = ECN(msm_window)(n);
+	m.glv = !getenv("ZKASIC_MSM_GLV") || atoi(getenv("ZKASIC_MSM_GLV")) != 0;
+	m.npts = m.glv ? 2 * n : n;
+	m.bits = m.glv ? ECN(GLV).bits : FR_NBITS;
+	memcpy(&m.beta, ECN(GLV_BETA_MONT), sizeof(m.beta));
+	m.c = ECN(msm_window)(m.npts, m.bits);
 	/* testing and tuning aid: force the window width */
 	if (getenv("ZKASIC_MSM_WINDOW")) {
 		int c = atoi(getenv("ZKASIC_MSM_WINDOW"));
@@ -432,10 +470,10 @@ static int ECN(msm)(const struct zkm_msm_part *parts, unsigned int nparts, size_
 			m.c = (unsigned int)c;
 	}
 	/* (bits + 1) / c rounded up leaves room for the last recoding carry */
-	m.windows = (FR_NBITS + 1 + m.c - 1) / m.c;
-	m.pts = malloc(n * sizeof(*m.pts));
-	m.sc = malloc(n * sizeof(*m.sc));
-	m.carry = malloc(n * sizeof(*m.carry));
+	m.windows = (m.bits + 1 + m.c - 1) / m.c;
+	m.pts = malloc(m.npts * sizeof(*m.pts));
+	m.sc = malloc(m.npts * sizeof(*m.sc));
+	m.carry = malloc(m.npts * sizeof(*m.carry));
 	err = ZKM_ENOMEM;
 	if (!m.pts || !m.sc || !m.carry)
 		goto out;
@@ -450,9 +488,9 @@ static int ECN(msm)(const struct zkm_msm_part *parts, unsigned int nparts, size_
 	m.chunks = 1;
 	if (run->threads > m.windows)
 		m.chunks = (run->threads + m.windows - 1) / m.windows;
-	if (m.chunks > 1 && n / m.chunks < 4096)
-		m.chunks = n / 4096 ? (unsigned int)(n / 4096) : 1;
-	m.chunk_len = (n + m.chunks - 1) / m.chunks;
+	if (m.chunks > 1 && m.npts / m.chunks < 4096)
+		m.chunks = m.npts / 4096 ? (unsigned int)(m.npts / 4096) : 1;
+	m.chunk_len = (m.npts + m.chunks - 1) / m.chunks;
 	if (m.chunk_len == 0)
 		m.chunk_len = 1;
 	m.partial = malloc((size_t)m.windows * m.chunks * sizeof(*m.partial));
@@ -489,3 +527,4 @@ out:
 #undef ECN
 #undef FRN
 #undef EFN
+#undef EBN

@@ -11,45 +11,64 @@
 
 #include "curves.h"
 #include "exec.h"
+#include "glv_consts.h"
 #include "kernels.h"
 
 #define EC bn254_g1
 #define EF bn254_fq
+#define EB bn254_fq
+#define MSM_PHI_X(r, x, beta) bn254_fq_mul(r, x, beta)
 #define FR bn254_fr
 #define FR_NBITS BN254_FR_BITS
 #include "msm_impl.h"
 #undef EC
 #undef EF
+#undef EB
+#undef MSM_PHI_X
 #undef FR
 #undef FR_NBITS
 
 #define EC bn254_g2
 #define EF bn254_fq2
+#define EB bn254_fq
+#define MSM_PHI_X(r, x, beta) (bn254_fq_mul(&(r)->c0, &(x)->c0, beta), \
+			       bn254_fq_mul(&(r)->c1, &(x)->c1, beta))
 #define FR bn254_fr
 #define FR_NBITS BN254_FR_BITS
 #include "msm_impl.h"
 #undef EC
 #undef EF
+#undef EB
+#undef MSM_PHI_X
 #undef FR
 #undef FR_NBITS
 
 #define EC bls12_381_g1
 #define EF bls12_381_fp
+#define EB bls12_381_fp
+#define MSM_PHI_X(r, x, beta) bls12_381_fp_mul(r, x, beta)
 #define FR bls12_381_fr
 #define FR_NBITS BLS12_381_FR_BITS
 #include "msm_impl.h"
 #undef EC
 #undef EF
+#undef EB
+#undef MSM_PHI_X
 #undef FR
 #undef FR_NBITS
 
 #define EC bls12_381_g2
 #define EF bls12_381_fp2
+#define EB bls12_381_fp
+#define MSM_PHI_X(r, x, beta) (bls12_381_fp_mul(&(r)->c0, &(x)->c0, beta), \
+			       bls12_381_fp_mul(&(r)->c1, &(x)->c1, beta))
 #define FR bls12_381_fr
 #define FR_NBITS BLS12_381_FR_BITS
 #include "msm_impl.h"
 #undef EC
 #undef EF
+#undef EB
+#undef MSM_PHI_X
 #undef FR
 #undef FR_NBITS
 

@@ -9,6 +9,7 @@
 #include <zkasic/zkmath.h>
 
 #include "curves.h"
+#include "glv_consts.h"
 #include "kselftest_harness.h"
 #include "test_math_common.h"
 #include "test_math_gens.h"
@@ -320,6 +321,72 @@ TEST(batch_affine_buckets)
 			}
 	}
 	unsetenv("ZKASIC_MSM_WINDOW");
+}
+
+/* k = (-1)^n1 k1 + (-1)^n2 k2 lambda mod r with |k1|, |k2| < 2^bits, per group. */
+static int glv_split_ok(const struct zkm_glv *c, const uint64_t *lambda, const uint64_t *r,
+			const uint64_t *k)
+{
+	uint64_t k1[4], k2[4], t[4], sum[4];
+	int neg1, neg2;
+
+	zkm_glv_split(c, k, k1, &neg1, k2, &neg2);
+	if (k1[3] || k2[3] || ((k1[2] | k2[2]) >> (c->bits - 128)))	/* 128 <= bits < 192 */
+		return 0;
+	memcpy(sum, k1, 32);
+	if (neg1)
+		tm_sub(sum, r, k1, 4);
+	if (!k1[0] && !k1[1] && !k1[2])
+		memset(sum, 0, 32);
+	tm_mulmod(t, k2, lambda, r, 4);
+	if (neg2 && (t[0] | t[1] | t[2] | t[3]))
+		tm_sub(t, r, t, 4);
+	tm_addmod(sum, sum, t, r, 4);
+	return !memcmp(sum, k, 32);
+}
+
+TEST(glv_scalar_split)
+{
+	static const struct {
+		const struct zkm_glv *c;
+		const uint64_t *lambda, *r;
+	} groups[] = {
+		{ &bn254_g1_GLV, bn254_g1_GLV_LAMBDA, bn254_fr_P },
+		{ &bn254_g2_GLV, bn254_g2_GLV_LAMBDA, bn254_fr_P },
+		{ &bls12_381_g1_GLV, bls12_381_g1_GLV_LAMBDA, bls12_381_fr_P },
+		{ &bls12_381_g2_GLV, bls12_381_g2_GLV_LAMBDA, bls12_381_fr_P },
+	};
+
+	for (int g = 0; g < 4; g++) {
+		const uint64_t *r = groups[g].r;
+		uint64_t k[4], one[4] = { 1 };
+
+		memset(k, 0, 32);
+		ASSERT_TRUE(glv_split_ok(groups[g].c, groups[g].lambda, r, k));
+		ASSERT_TRUE(glv_split_ok(groups[g].c, groups[g].lambda, r, one));
+		tm_sub(k, r, one, 4);
+		ASSERT_TRUE(glv_split_ok(groups[g].c, groups[g].lambda, r, k));
+		ASSERT_TRUE(glv_split_ok(groups[g].c, groups[g].lambda, r, groups[g].lambda));
+		for (int i = 0; i < 20000; i++) {
+			tm_rand_below(k, r, 4);
+			if (!glv_split_ok(groups[g].c, groups[g].lambda, r, k))
+				TH_LOG("group %d k %016lx%016lx%016lx%016lx", g, k[3], k[2], k[1], k[0]);
+			ASSERT_TRUE(glv_split_ok(groups[g].c, groups[g].lambda, r, k));
+		}
+	}
+}
+
+/* The plain (no GLV) path stays correct: it is the reference and a tuning aid. */
+TEST(without_glv)
+{
+	setenv("ZKASIC_MSM_GLV", "0", 1);
+	for (int curve = 1; curve <= 4; curve++)
+		for (unsigned int flags = 0; flags < 4; flags++) {
+			ASSERT_TRUE(msm_check(curve, 33, flags, 1, 1));
+			ASSERT_TRUE(msm_check(curve, curve % 2 ? 1000 : 250, flags, 2, 0));
+		}
+	edge_cases_body(_metadata);
+	unsetenv("ZKASIC_MSM_GLV");
 }
 
 TEST(abort_and_progress)
