@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* Thread count resolution and the fork-join parallel loop (see exec.h). */
+/* Thread count resolution, the fork-join parallel loop and big scratch arrays (see exec.h). */
 #include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "exec.h"
@@ -72,4 +75,47 @@ void zkm_parallel(unsigned int n, void (*fn)(void *arg, unsigned int i, unsigned
 		else
 			fn(arg, i, n);
 	}
+}
+
+#define ZKM_HUGE ((size_t)2 << 20)
+
+static size_t zkm_big_len(size_t size)
+{
+	return (size + ZKM_HUGE - 1) & ~(ZKM_HUGE - 1);
+}
+
+void *zkm_big_alloc(size_t size)
+{
+	size_t len = zkm_big_len(size);
+	uintptr_t map, aligned;
+	void *p;
+
+	if (size < ZKM_HUGE)
+		return malloc(size ? size : 1);
+	if (len + ZKM_HUGE < len)
+		return NULL;
+	p = mmap(NULL, len + ZKM_HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	/* keep the 2 MiB-aligned middle, give back the ends */
+	map = (uintptr_t)p;
+	aligned = (map + ZKM_HUGE - 1) & ~(uintptr_t)(ZKM_HUGE - 1);
+	if (aligned > map)
+		munmap(p, aligned - map);
+	if (map + ZKM_HUGE > aligned)
+		munmap((void *)(aligned + len), map + ZKM_HUGE - aligned);
+	/* advice only: without transparent huge pages this is plain memory */
+	madvise((void *)aligned, len, MADV_HUGEPAGE);
+	return (void *)aligned;
+}
+
+void zkm_big_free(void *p, size_t size)
+{
+	if (!p)
+		return;
+	if (size < ZKM_HUGE)
+		free(p);
+	else
+		munmap(p, zkm_big_len(size));
 }

@@ -20,10 +20,11 @@
  *
  * Buckets: from window width MSM_BATCH_MIN_C on, affine buckets updated in
  * batches whose slope denominators share one inversion (batch-affine: about
- * 6 multiplications per addition instead of 10 for XYZZ); a point whose
- * bucket is already in the pending batch goes to an XYZZ overflow bucket
- * instead, so adversarial inputs (all points in one bucket) cost XYZZ
- * speed, never more. Narrow windows use XYZZ buckets only.
+ * 6 multiplications per addition instead of 10 for XYZZ). A point whose
+ * bucket is already in the pending batch waits for the next batch; only
+ * when too many wait does it go to an XYZZ overflow bucket, so adversarial
+ * inputs (all points in one bucket) cost XYZZ speed, never more. Narrow
+ * windows use XYZZ buckets only.
  *
  * GLV (glv.h): each point P with scalar k is loaded as P and phi(P) with
  * the two 128-bit halves of k (sign folded into the point), which halves
@@ -205,8 +206,10 @@ struct ECN(msm_scratch) {
 	ECN(aff_t) *bp;		/* batch: point to add */
 	EFN(t) *den, *tmp;	/* batch: denominators, batch inversion scratch */
 	uint8_t *kind;
+	uint32_t *didx;		/* deferred: points whose bucket was busy, for the */
+	ECN(aff_t) *dp;		/* next batch; ndef of them, at most bmax / 2 */
+	size_t ndef;
 };
-
 
 /*
  * Apply the pending batch: bucket[bidx[j]] += bp[j] in affine coordinates,
@@ -267,6 +270,61 @@ static void ECN(msm_flush)(struct ECN(msm_scratch) *s, size_t cnt)
 	}
 }
 
+/* bucket[b] += P in the bucket's XYZZ overflow */
+ZKM_INLINE void ECN(msm_xyzz_put)(struct ECN(msm_scratch) *s, uint32_t b, const ECN(aff_t) *P)
+{
+	if (s->state[b] & MSM_XYZZ) {
+		ECN(xyzz_madd)(&s->xyzz[b], &s->xyzz[b], P);
+	} else {
+		ECN(xyzz_from_aff)(&s->xyzz[b], P);
+		s->state[b] |= MSM_XYZZ;
+	}
+}
+
+/*
+ * bucket[b] += P through the batch: an empty bucket takes P, a busy one
+ * defers it (or, with the deferred list full, takes it in XYZZ), any other
+ * joins the batch, which is applied when full. Returns the new batch size.
+ */
+ZKM_INLINE size_t ECN(msm_put)(struct ECN(msm_scratch) *s, size_t cnt, size_t bmax,
+			       uint32_t b, const ECN(aff_t) *P)
+{
+	uint8_t st = s->state[b];
+
+	if (st & MSM_BUSY) {
+		if (s->ndef < bmax / 2) {
+			s->didx[s->ndef] = b;
+			s->dp[s->ndef++] = *P;
+		} else {
+			ECN(msm_xyzz_put)(s, b, P);
+		}
+		return cnt;
+	}
+	if (!(st & MSM_AFF)) {
+		s->aff[b] = *P;
+		s->state[b] = st | MSM_AFF;
+		return cnt;
+	}
+	s->state[b] = st | MSM_BUSY;
+	s->bidx[cnt] = b;
+	s->bp[cnt] = *P;
+	return cnt + 1;
+}
+
+/* Apply the full batch, then start the next one with the deferred points. */
+static size_t ECN(msm_flush_requeue)(struct ECN(msm_scratch) *s, size_t cnt, size_t bmax)
+{
+	size_t nd = s->ndef;
+
+	ECN(msm_flush)(s, cnt);
+	cnt = 0;
+	s->ndef = 0;
+	/* at most bmax / 2 of them: the batch cannot fill up here */
+	for (size_t j = 0; j < nd; j++)
+		cnt = ECN(msm_put)(s, cnt, bmax, s->didx[j], &s->dp[j]);
+	return cnt;
+}
+
 /* One task: points [lo, hi) of window k into buckets, then their weighted sum. */
 static int ECN(msm_task)(struct ECN(msm_ctx) *m, struct ECN(msm_scratch) *s, unsigned int k,
 			 size_t lo, size_t hi, ECN(xyzz_t) *out)
@@ -278,12 +336,12 @@ static int ECN(msm_task)(struct ECN(msm_ctx) *m, struct ECN(msm_scratch) *s, uns
 	size_t cnt = 0;
 
 	memset(s->state, 0, nb);
+	s->ndef = 0;
 	for (size_t i = lo; i < hi; i++) {
 		const ECN(aff_t) *P = &m->pts[i];
 		ECN(aff_t) np;
 		int64_t d;
 		uint32_t b;
-		uint8_t st;
 
 		if ((i & 4095) == 0 && i != lo) {
 			if (zkm_aborted(m->run))
@@ -299,32 +357,24 @@ static int ECN(msm_task)(struct ECN(msm_ctx) *m, struct ECN(msm_scratch) *s, uns
 			d = -d;
 		}
 		b = (uint32_t)(d - 1);
-		st = s->state[b];
-		if (!batch || (st & MSM_BUSY)) {
-			/* XYZZ bucket: small windows, or this bucket is in the batch */
-			if (st & MSM_XYZZ) {
-				ECN(xyzz_madd)(&s->xyzz[b], &s->xyzz[b], P);
-			} else {
-				ECN(xyzz_from_aff)(&s->xyzz[b], P);
-				s->state[b] = st | MSM_XYZZ;
-			}
+		if (!batch) {
+			ECN(msm_xyzz_put)(s, b, P);
 			continue;
 		}
-		if (!(st & MSM_AFF)) {
-			s->aff[b] = *P;
-			s->state[b] = st | MSM_AFF;
-			continue;
-		}
-		s->state[b] = st | MSM_BUSY;
-		s->bidx[cnt] = b;
-		s->bp[cnt] = *P;
-		if (++cnt == bmax) {
-			ECN(msm_flush)(s, cnt);
-			cnt = 0;
-		}
+		cnt = ECN(msm_put)(s, cnt, bmax, b, P);
+		if (cnt == bmax)
+			cnt = ECN(msm_flush_requeue)(s, cnt, bmax);
 	}
+	/*
+	 * Drain: the last batch, once more for what it deferred, and whatever
+	 * is still deferred (points of one bucket) in XYZZ.
+	 */
+	if (cnt || s->ndef)
+		cnt = ECN(msm_flush_requeue)(s, cnt, bmax);
 	if (cnt)
 		ECN(msm_flush)(s, cnt);
+	for (size_t j = 0; j < s->ndef; j++)
+		ECN(msm_xyzz_put)(s, s->didx[j], &s->dp[j]);
 
 	/* sum_b (b+1) * bucket[b] as a running sum from the top */
 	ECN(xyzz_set_inf)(&sum);
@@ -352,6 +402,8 @@ static void ECN(msm_scratch_free)(struct ECN(msm_scratch) *s)
 	free(s->den);
 	free(s->tmp);
 	free(s->kind);
+	free(s->didx);
+	free(s->dp);
 }
 
 static int ECN(msm_scratch_alloc)(struct ECN(msm_scratch) *s, unsigned int c)
@@ -368,7 +420,10 @@ static int ECN(msm_scratch_alloc)(struct ECN(msm_scratch) *s, unsigned int c)
 		s->den = malloc(bmax * sizeof(*s->den));
 		s->tmp = malloc(bmax * sizeof(*s->tmp));
 		s->kind = malloc(bmax);
-		if (!s->aff || !s->bidx || !s->bp || !s->den || !s->tmp || !s->kind)
+		s->didx = malloc(bmax / 2 * sizeof(*s->didx) + 1);
+		s->dp = malloc(bmax / 2 * sizeof(*s->dp) + 1);
+		if (!s->aff || !s->bidx || !s->bp || !s->den || !s->tmp || !s->kind ||
+		    !s->didx || !s->dp)
 			goto fail;
 	}
 	if (s->xyzz && s->state)
@@ -471,9 +526,9 @@ static int ECN(msm)(const struct zkm_msm_part *parts, unsigned int nparts, size_
 	}
 	/* (bits + 1) / c rounded up leaves room for the last recoding carry */
 	m.windows = (m.bits + 1 + m.c - 1) / m.c;
-	m.pts = malloc(m.npts * sizeof(*m.pts));
-	m.sc = malloc(m.npts * sizeof(*m.sc));
-	m.carry = malloc(m.npts * sizeof(*m.carry));
+	m.pts = zkm_big_alloc(m.npts * sizeof(*m.pts));
+	m.sc = zkm_big_alloc(m.npts * sizeof(*m.sc));
+	m.carry = zkm_big_alloc(m.npts * sizeof(*m.carry));
 	err = ZKM_ENOMEM;
 	if (!m.pts || !m.sc || !m.carry)
 		goto out;
@@ -517,9 +572,9 @@ static int ECN(msm)(const struct zkm_msm_part *parts, unsigned int nparts, size_
 	ECN(aff_store)(result, &res, !!(flags & ZKM_MSM_POINTS_MONT));
 	err = 0;
 out:
-	free(m.pts);
-	free(m.sc);
-	free(m.carry);
+	zkm_big_free(m.pts, m.npts * sizeof(*m.pts));
+	zkm_big_free(m.sc, m.npts * sizeof(*m.sc));
+	zkm_big_free(m.carry, m.npts * sizeof(*m.carry));
 	free(m.partial);
 	return err;
 }
