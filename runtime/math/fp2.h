@@ -73,25 +73,28 @@ ZKM_INLINE void F2##_store(void *dst, const F2##_t *a, int mont)		\
 	F##_store(b, &a->c0, mont);						\
 	F##_store(b + F##_bytes, &a->c1, mont);					\
 }										\
+/*										\
+ * Batch inversion through the norms: 1/a = conj(a) / (a0^2 + a1^2), the	\
+ * norms inverted together in the base field. About 7 base multiplications	\
+ * per element against 9 for Montgomery's trick on Fq2 products. r may	\
+ * be a; @scratch holds n elements; zeros give zeros.			\
+ */										\
 static inline void F2##_batch_inv(F2##_t *r, const F2##_t *a, size_t n,	\
 				  F2##_t *scratch)				\
 {										\
-	F2##_t acc, inv, t;							\
-	F2##_one(&acc);								\
+	F##_t *norm = (F##_t *)scratch, *tmp = norm + n;			\
 	for (size_t i = 0; i < n; i++) {					\
-		scratch[i] = acc;						\
-		if (!F2##_is_zero(&a[i]))					\
-			F2##_mul(&acc, &acc, &a[i]);				\
+		F##_t t;							\
+		F##_sqr(&norm[i], &a[i].c0);					\
+		F##_sqr(&t, &a[i].c1);						\
+		F##_add(&norm[i], &norm[i], &t);				\
 	}									\
-	F2##_inv(&inv, &acc);							\
-	for (size_t i = n; i-- > 0;) {						\
-		if (F2##_is_zero(&a[i])) {					\
-			F2##_zero(&r[i]);					\
-			continue;						\
-		}								\
-		F2##_mul(&t, &inv, &scratch[i]);				\
-		F2##_mul(&inv, &inv, &a[i]);					\
-		r[i] = t;							\
+	F##_batch_inv(norm, norm, n, tmp);					\
+	for (size_t i = 0; i < n; i++) {					\
+		F##_t t;							\
+		F##_mul(&r[i].c0, &a[i].c0, &norm[i]);				\
+		F##_mul(&t, &a[i].c1, &norm[i]);				\
+		F##_neg(&r[i].c1, &t);						\
 	}									\
 }
 

@@ -184,6 +184,29 @@ static int F2##_ok(void)							\
 		if (!F2##_eq(&r, &m))						\
 			return 0;						\
 	}									\
+	{	/* batch inversion (through the norms) against one by one */	\
+		enum { CNT = 29 };						\
+		F2##_t a[CNT], r[CNT], s[CNT], t;				\
+		uint64_t v[N];							\
+		for (int i = 0; i < CNT; i++) {					\
+			tm_rand_below(v, F##_P, N); memcpy(a[i].c0.v, v, sizeof(v)); \
+			tm_rand_below(v, F##_P, N); memcpy(a[i].c1.v, v, sizeof(v)); \
+			if (i % 7 == 3)						\
+				F2##_zero(&a[i]);				\
+			if (i % 7 == 5)						\
+				F##_zero(&a[i].c1);	/* in the base field */	\
+		}								\
+		F2##_batch_inv(r, a, CNT, s);					\
+		for (int i = 0; i < CNT; i++) {					\
+			F2##_inv(&t, &a[i]);					\
+			if (!F2##_eq(&t, &r[i]))				\
+				return 0;					\
+		}								\
+		F2##_batch_inv(a, a, CNT, s);	/* in place */			\
+		for (int i = 0; i < CNT; i++)					\
+			if (!F2##_eq(&a[i], &r[i]))				\
+				return 0;					\
+	}									\
 	return 1;								\
 }
 
