@@ -79,6 +79,7 @@ struct ECN(msm_ctx) {
 	ECN(xyzz_t) *partial;		/* [window * chunks + chunk] */
 	int err;			/* first error, under __atomic */
 	unsigned int next;		/* next task, under __atomic */
+	uint64_t next_load;		/* next block of inputs to load, under __atomic */
 	const struct zkm_run *run;
 };
 
@@ -174,17 +175,17 @@ ZKM_INLINE int64_t ECN(msm_digit)(const struct ECN(msm_ctx) *m, size_t i, unsign
 	return w;
 }
 
+/* Blocks of 4096 inputs taken from a shared counter: cores of unequal speed finish together. */
 static void ECN(msm_load_worker)(void *arg, unsigned int t, unsigned int nt)
 {
 	struct ECN(msm_ctx) *m = arg;
-	size_t per = (m->n + nt - 1) / nt;
-	size_t lo = t * per, hi = lo + per < m->n ? lo + per : m->n;
 
-	for (size_t a = lo; a < hi; a += 4096) {
-		size_t b = a + 4096 < hi ? a + 4096 : hi;
+	for (;;) {
+		size_t a = (size_t)__atomic_fetch_add(&m->next_load, 1, __ATOMIC_RELAXED) * 4096;
+		size_t b = a + 4096 < m->n ? a + 4096 : m->n;
 		int err;
 
-		if (__atomic_load_n(&m->err, __ATOMIC_RELAXED))
+		if (a >= m->n || __atomic_load_n(&m->err, __ATOMIC_RELAXED))
 			return;
 		err = ECN(msm_load_range)(m, a, b);
 		if (err) {
