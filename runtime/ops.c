@@ -777,23 +777,23 @@ int zk_msm_sum(struct zk_ctx *ctx, int curve, const struct zkm_msm_part *parts,
 	       unsigned int nparts, unsigned int flags, void *result)
 {
 	struct zkm_exec ex = { .threads = ctx ? ctx->threads : 0 };
-	uint8_t sums[ZKM_MSM_MAX_PARTS][192], ones[ZKM_MSM_MAX_PARTS][32];
+	uint8_t sums[ZKM_MSM_MAX_PARTS * 192], ones[ZKM_MSM_MAX_PARTS][32];
 	struct zk_op *ops[ZKM_MSM_MAX_PARTS] = { NULL };
 	size_t pb = zkm_point_bytes(curve);
 	unsigned int i;
 	int ret = 0;
 
-	if (!ctx || !pb || pb > sizeof(sums[0]) || nparts > ZKM_MSM_MAX_PARTS ||
+	if (!ctx || !pb || pb > 192 || nparts > ZKM_MSM_MAX_PARTS ||
 	    (nparts && !parts))
 		return zk_fail(-EINVAL, "MSM sum: bad context, curve or parts");
 	/* On the CPU one bucket reduction serves all parts. */
 	if (ctx->backend == ZK_BACKEND_CPU)
 		return zk_fail_math(zkm_msm_sum(curve, parts, nparts, flags, result, &ex),
 				    "MSM sum");
-	/* On devices the parts run as MSMs of their own, spread out, then add up. */
+	/* On devices the parts run as MSMs of their own, spread out, then add up (packed). */
 	for (i = 0; i < nparts && !ret; i++)
 		ret = zk_msm_async(ctx, curve, parts[i].bases, parts[i].scalars, parts[i].n,
-				   flags, sums[i], &ops[i]);
+				   flags, sums + i * pb, &ops[i]);
 	for (i = 0; i < nparts; i++) {
 		if (ops[i]) {
 			int r = zk_op_wait(ops[i]);
