@@ -395,6 +395,28 @@ static const char *op_name(const struct zk_op *op)
  * equation costs a few multiplications and catches a corrupted result (a
  * flipped bit almost never lands on the curve) instead of returning it.
  */
+/*
+ * out = the sum of @n packed points (Montgomery form if @flags has
+ * ZKM_MSM_POINTS_MONT), as an MSM with scalars 1: how the results of an
+ * MSM's parts, devices or summed MSMs are added on the host.
+ */
+static int points_add(int curve, const uint8_t *pts, size_t n, unsigned int flags, void *out,
+		      const char *what)
+{
+	uint8_t *ones = calloc(n ? n : 1, 32);
+	size_t i;
+	int ret;
+
+	if (!ones)
+		return zk_fail(-ENOMEM, "%s", what);
+	for (i = 0; i < n; i++)
+		ones[32 * i] = 1;
+	ret = zk_fail_math(zkm_msm(curve, pts, ones, n, flags & ZKM_MSM_POINTS_MONT, out,
+				   &cpu_one), what);
+	free(ones);
+	return ret;
+}
+
 static int msm_result_check(int curve, unsigned int flags, const uint8_t *point,
 			    const struct zk_device *dev)
 {
@@ -545,8 +567,6 @@ static int op_start(struct zk_op *op, struct zk_op **out)
 int zk_op_wait(struct zk_op *op)
 {
 	size_t pb;
-	uint8_t *ones = NULL;
-	size_t i;
 	int ret = 0, r;
 
 	if (op->ctx->backend == ZK_BACKEND_CPU) {
@@ -582,18 +602,8 @@ int zk_op_wait(struct zk_op *op)
 		} else if (!op->nparts) {
 			memset(op->out, 0, pb);
 		} else {
-			/* The partial sums, added as an MSM with scalars 1. */
-			ones = calloc(op->nparts, 32);
-			if (!ones) {
-				ret = zk_fail(-ENOMEM, "MSM partial sums");
-			} else {
-				for (i = 0; i < op->nparts; i++)
-					ones[32 * i] = 1;
-				ret = zk_fail_math(zkm_msm(op->id, op->partials, ones, op->nparts,
-							   op->flags & ZKM_MSM_POINTS_MONT,
-							   op->out, NULL), "MSM partial sums");
-				free(ones);
-			}
+			ret = points_add(op->id, op->partials, op->nparts, op->flags, op->out,
+					 "MSM partial sums");
 		}
 	}
 	op_free(op);
@@ -777,7 +787,7 @@ int zk_msm_sum(struct zk_ctx *ctx, int curve, const struct zkm_msm_part *parts,
 	       unsigned int nparts, unsigned int flags, void *result)
 {
 	struct zkm_exec ex = { .threads = ctx ? ctx->threads : 0 };
-	uint8_t sums[ZKM_MSM_MAX_PARTS * 192], ones[ZKM_MSM_MAX_PARTS][32];
+	uint8_t sums[ZKM_MSM_MAX_PARTS * 192];
 	struct zk_op *ops[ZKM_MSM_MAX_PARTS] = { NULL };
 	size_t pb = zkm_point_bytes(curve);
 	unsigned int i;
@@ -803,11 +813,7 @@ int zk_msm_sum(struct zk_ctx *ctx, int curve, const struct zkm_msm_part *parts,
 	}
 	if (ret)
 		return ret;
-	memset(ones, 0, sizeof(ones));
-	for (i = 0; i < nparts; i++)
-		ones[i][0] = 1;
-	return zk_fail_math(zkm_msm(curve, sums, ones, nparts, flags & ZKM_MSM_POINTS_MONT,
-				    result, &cpu_one), "MSM sum: the parts' results");
+	return points_add(curve, sums, nparts, flags, result, "MSM sum: the parts' results");
 }
 
 int zk_ntt(struct zk_ctx *ctx, int field, void *data, unsigned int log_n,
@@ -957,7 +963,7 @@ int zk_msm_bases(struct zk_ctx *ctx, const struct zk_bases *b, const void *scala
 	size_t pb = zkm_point_bytes(b->curve), sb = zkm_scalar_bytes(b->curve);
 	struct zk_buffer *stage[ZK_MAX_DEVICES] = { NULL };
 	uint64_t seq[ZK_MAX_DEVICES] = { 0 };
-	uint8_t partial[ZK_MAX_DEVICES][192], ones[ZK_MAX_DEVICES][32];
+	uint8_t partial[ZK_MAX_DEVICES][192];
 	unsigned int i, nparts = 0;
 	struct zk_result res;
 	int ret = 0, r;
@@ -1009,8 +1015,6 @@ int zk_msm_bases(struct zk_ctx *ctx, const struct zk_bases *b, const void *scala
 				    zk_status_str(res.status));
 		if (!r) {
 			memcpy(partial[i], (uint8_t *)stage[i]->map + b->share[i].count * sb, pb);
-			memset(ones[i], 0, 32);
-			ones[i][0] = 1;
 			r = msm_result_check(b->curve, flags, partial[i], ctx->devs[i].dev);
 		}
 		ret = ret ? ret : r;
@@ -1020,15 +1024,12 @@ int zk_msm_bases(struct zk_ctx *ctx, const struct zk_bases *b, const void *scala
 			buffer_put(ctx, &ctx->devs[i], stage[i]);
 	if (ret)
 		return ret;
-	/* The partial sums, added as an MSM with scalars 1. */
+	/* The devices' partial sums, packed and added. */
 	{
-		uint8_t pts[ZK_MAX_DEVICES * 192], sc[ZK_MAX_DEVICES * 32];
+		uint8_t pts[ZK_MAX_DEVICES * 192];
 
-		for (i = 0; i < nparts; i++) {
+		for (i = 0; i < nparts; i++)
 			memcpy(pts + i * pb, partial[i], pb);
-			memcpy(sc + i * 32, ones[i], 32);
-		}
-		return zk_fail_math(zkm_msm(b->curve, pts, sc, nparts, flags & ZKM_MSM_POINTS_MONT,
-					    result, &cpu_one), "MSM partial sums");
+		return points_add(b->curve, pts, nparts, flags, result, "MSM partial sums");
 	}
 }
