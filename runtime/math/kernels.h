@@ -9,6 +9,7 @@
 #define ZKM_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <zkasic/zkmath.h>
 
@@ -37,5 +38,23 @@ ZKM_DECLARE_KERNELS(adx)
 #else
 #define ZKM_HAVE_ADX_KERNELS 0
 #endif
+
+/*
+ * The MSM's batch-affine flush for BN254 G1 and G2 with AVX-512 IFMA
+ * (msm_flush_ifma.c, built with -mavx512f -mavx512ifma), called from the
+ * ADX kernels when zkm_use_ifma(): the CPU has AVX512F and AVX512_IFMA, the
+ * OS saves the ZMM state, and ZKASIC_MATH_IFMA is not 0 (a testing aid).
+ */
+#define ZKM_HAVE_IFMA_KERNELS ZKM_HAVE_ADX_KERNELS
+
+int zkm_use_ifma(void);
+/* bytes of scratch for batches of up to @bmax additions */
+size_t zkm_flush_ifma_scratch(size_t bmax);
+void zkm_bn254_g1_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
+			     const void *num, const void *den, const uint8_t *kind,
+			     unsigned int cancel, size_t cnt, void *scratch);
+void zkm_bn254_g2_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
+			     const void *num, const void *den, const uint8_t *kind,
+			     unsigned int cancel, size_t cnt, void *scratch);
 
 #endif /* ZKM_KERNELS_H */

@@ -216,6 +216,7 @@ struct ECN(msm_scratch) {
 	uint32_t *didx;		/* deferred: points whose bucket was busy, for the */
 	ECN(aff_t) *dp;		/* next batch; ndef of them, at most bmax / 2 */
 	size_t ndef;
+	void *x8;		/* MSM_FLUSH_X8's scratch when it is used, else NULL */
 };
 
 /*
@@ -223,8 +224,58 @@ struct ECN(msm_scratch) {
  * all slopes' denominators inverted at once (Montgomery's trick). Equal x:
  * doubling when the points are equal, an empty bucket when opposite.
  */
+#ifdef MSM_FLUSH_X8
+/*
+ * The same with MSM_FLUSH_X8, eight additions at a time (msm_flush_ifma.c):
+ * here only each addition's kind, slope numerator and denominator (1 for a
+ * cancellation, so the inversion chains need no zero test).
+ */
+static void ECN(msm_flush_x8)(struct ECN(msm_scratch) *s, size_t cnt)
+{
+	EFN(t) *num = s->tmp;
+
+	for (size_t j = 0; j < cnt; j++) {
+		const ECN(aff_t) *A = &s->aff[s->bidx[j]], *P = &s->bp[j];
+
+		if (EFN(eq)(&A->x, &P->x)) {
+			if (EFN(eq)(&A->y, &P->y) && !EFN(is_zero)(&A->y)) {
+				EFN(t) t;
+
+				s->kind[j] = MSM_DBL;
+				EFN(dbl)(&s->den[j], &A->y);
+				EFN(sqr)(&t, &A->x);
+				EFN(dbl)(&num[j], &t);
+				EFN(add)(&num[j], &num[j], &t);
+			} else {
+				s->kind[j] = MSM_CANCEL;
+				EFN(one)(&s->den[j]);
+				EFN(zero)(&num[j]);
+			}
+		} else {
+			s->kind[j] = MSM_ADD;
+			EFN(sub)(&s->den[j], &P->x, &A->x);
+			EFN(sub)(&num[j], &P->y, &A->y);
+		}
+	}
+	MSM_FLUSH_X8(s->aff, s->bidx, s->bp, num, s->den, s->kind, MSM_CANCEL, cnt, s->x8);
+	for (size_t j = 0; j < cnt; j++) {
+		uint32_t b = s->bidx[j];
+
+		s->state[b] &= ~MSM_BUSY;
+		if (s->kind[j] == MSM_CANCEL)
+			s->state[b] &= ~MSM_AFF;
+	}
+}
+#endif
+
 static void ECN(msm_flush)(struct ECN(msm_scratch) *s, size_t cnt)
 {
+#ifdef MSM_FLUSH_X8
+	if (s->x8) {
+		ECN(msm_flush_x8)(s, cnt);
+		return;
+	}
+#endif
 	for (size_t j = 0; j < cnt; j++) {
 		const ECN(aff_t) *A = &s->aff[s->bidx[j]], *P = &s->bp[j];
 
@@ -417,6 +468,7 @@ static void ECN(msm_scratch_free)(struct ECN(msm_scratch) *s)
 	free(s->kind);
 	free(s->didx);
 	free(s->dp);
+	free(s->x8);
 }
 
 static int ECN(msm_scratch_alloc)(struct ECN(msm_scratch) *s, unsigned int c)
@@ -438,6 +490,15 @@ static int ECN(msm_scratch_alloc)(struct ECN(msm_scratch) *s, unsigned int c)
 		if (!s->aff || !s->bidx || !s->bp || !s->den || !s->tmp || !s->kind ||
 		    !s->didx || !s->dp)
 			goto fail;
+#ifdef MSM_FLUSH_X8
+		if (zkm_use_ifma()) {
+			size_t bytes = (zkm_flush_ifma_scratch(bmax) + 63) & ~(size_t)63;
+
+			s->x8 = aligned_alloc(64, bytes);
+			if (!s->x8)
+				goto fail;
+		}
+#endif
 	}
 	if (s->xyzz && s->state)
 		return 0;

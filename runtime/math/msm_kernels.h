@@ -20,6 +20,9 @@
 #define MSM_PHI_X(r, x, beta) bn254_fq_mul(r, x, beta)
 #define FR bn254_fr
 #define FR_NBITS BN254_FR_BITS
+#if ZKM_USE_ADX && ZKM_HAVE_IFMA_KERNELS
+#define MSM_FLUSH_X8 zkm_bn254_g1_flush_ifma
+#endif
 #include "msm_impl.h"
 #undef EC
 #undef EF
@@ -27,6 +30,7 @@
 #undef MSM_PHI_X
 #undef FR
 #undef FR_NBITS
+#undef MSM_FLUSH_X8
 
 #define EC bn254_g2
 #define EF bn254_fq2
@@ -35,6 +39,9 @@
 			       bn254_fq_mul(&(r)->c1, &(x)->c1, beta))
 #define FR bn254_fr
 #define FR_NBITS BN254_FR_BITS
+#if ZKM_USE_ADX && ZKM_HAVE_IFMA_KERNELS
+#define MSM_FLUSH_X8 zkm_bn254_g2_flush_ifma
+#endif
 #include "msm_impl.h"
 #undef EC
 #undef EF
@@ -42,6 +49,7 @@
 #undef MSM_PHI_X
 #undef FR
 #undef FR_NBITS
+#undef MSM_FLUSH_X8
 
 #define EC bls12_381_g1
 #define EF bls12_381_fp

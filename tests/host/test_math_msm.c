@@ -299,6 +299,35 @@ TEST(edge_cases)
 	edge_cases_body(_metadata);
 }
 
+/* G2: the same point N times (doublings in a batch), then P and -P (cancellations) */
+static int g2_same_and_opposite_ok(void)
+{
+	enum { N = 64, PB = bn254_g2_point_bytes };
+	uint8_t bases[N * PB], sc[N * 32], got[PB], want[PB];
+	uint64_t s[4] = { 999 }, ns[4] = { 999 * N };
+	bn254_g2_aff_t g, p;
+	bn254_g2_jac_t J;
+	int ok;
+
+	load_gen(ZKM_BN254_G2, &g);
+	for (int i = 0; i < N; i++) {
+		bn254_g2_aff_store(bases + PB * i, &g, 0);
+		tm_limbs_to_le(sc + 32 * i, s, 4);
+	}
+	bn254_g2_jac_from_aff(&J, &g);
+	bn254_g2_jac_mul(&J, &J, ns, 4);
+	bn254_g2_jac_to_aff(&p, &J);
+	bn254_g2_aff_store(want, &p, 0);
+	ok = zkm_msm(ZKM_BN254_G2, bases, sc, N, 0, got, NULL) == ZKM_OK &&
+	     memcmp(got, want, PB) == 0;
+	bn254_g2_aff_neg(&p, &g);
+	for (int i = 1; i < N; i += 2)
+		bn254_g2_aff_store(bases + PB * i, &p, 0);
+	memset(want, 0, PB);
+	return ok && zkm_msm(ZKM_BN254_G2, bases, sc, N, 0, got, NULL) == ZKM_OK &&
+	       memcmp(got, want, PB) == 0;
+}
+
 /*
  * The batch-affine bucket path (window width >= 10) on small inputs, by
  * forcing the window: equal points (doubling in a batch), opposite points
@@ -311,6 +340,7 @@ TEST(batch_affine_buckets)
 	for (int w = 0; w < 3; w++) {
 		setenv("ZKASIC_MSM_WINDOW", widths[w], 1);
 		edge_cases_body(_metadata);
+		ASSERT_TRUE(g2_same_and_opposite_ok());
 		for (int curve = 1; curve <= 4; curve++)
 			for (unsigned int flags = 0; flags < 4; flags++) {
 				int ok = msm_check(curve, curve % 2 ? 700 : 150, flags, 1 + flags % 2, 0);
@@ -387,6 +417,23 @@ TEST(without_glv)
 		}
 	edge_cases_body(_metadata);
 	unsetenv("ZKASIC_MSM_GLV");
+}
+
+/*
+ * The ADX flush stays correct on CPUs with AVX-512 IFMA too, where the
+ * eight-lane flush (msm_flush_ifma.c) is the default for BN254.
+ */
+TEST(without_ifma)
+{
+	setenv("ZKASIC_MATH_IFMA", "0", 1);
+	for (int curve = 1; curve <= 2; curve++)
+		for (unsigned int flags = 0; flags < 4; flags++)
+			ASSERT_TRUE(msm_check(curve, curve % 2 ? 1000 : 250, flags, 2, 0));
+	setenv("ZKASIC_MSM_WINDOW", "10", 1);
+	edge_cases_body(_metadata);
+	ASSERT_TRUE(g2_same_and_opposite_ok());
+	unsetenv("ZKASIC_MSM_WINDOW");
+	unsetenv("ZKASIC_MATH_IFMA");
 }
 
 TEST(abort_and_progress)

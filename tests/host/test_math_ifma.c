@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The MSM's AVX-512 IFMA flush (msm_flush_ifma.c) against the same slope
+ * formulas in zkmath's scalar field code, for BN254 G1 (Fq) and G2 (Fq2):
+ * batch sizes around the eight lanes, coordinates at the ends of the field
+ * (0, 1, p - 1, p - 2) as well as random, and cancelled additions, whose
+ * buckets must be left alone. Skipped on CPUs without IFMA; the MSMs that
+ * use the flush are checked end to end by test_math_msm.
+ */
+#include <stdlib.h>
+
+#include "curves.h"
+#include "kernels.h"
+#include "kselftest_harness.h"
+#include "test_math_common.h"
+
+enum { CANCEL = 2, NBUCKETS = 300 };
+
+/* a coordinate: random below p, or now and then one of the field's ends */
+static void pick_fq(bn254_fq_t *r)
+{
+	uint64_t one[4] = { 1 }, two[4] = { 2 };
+
+	switch (tm_rand64() % 8) {
+	case 0:
+		bn254_fq_zero(r);
+		break;
+	case 1:
+		memcpy(r->v, one, 32);
+		break;
+	case 2:
+		tm_sub(r->v, bn254_fq_P, one, 4);
+		break;
+	case 3:
+		tm_sub(r->v, bn254_fq_P, two, 4);
+		break;
+	default:
+		tm_rand_below(r->v, bn254_fq_P, 4);
+	}
+}
+
+#define FLUSH_CHECK(EC, EF, PICK, FLUSH)					\
+static int EC##_flush_check(size_t cnt)						\
+{										\
+	EC##_aff_t *aff = malloc(NBUCKETS * sizeof(*aff));			\
+	EC##_aff_t *want = malloc(NBUCKETS * sizeof(*aff));			\
+	EC##_aff_t *bp = malloc(cnt * sizeof(*bp) + 1);				\
+	EF##_t *num = malloc(cnt * sizeof(*num) + 1);				\
+	EF##_t *den = malloc(cnt * sizeof(*den) + 1);				\
+	uint8_t *kind = malloc(cnt + 1);					\
+	uint32_t *bidx = malloc(cnt * sizeof(*bidx) + 1);			\
+	uint32_t perm[NBUCKETS];						\
+	size_t bytes = (zkm_flush_ifma_scratch(cnt) + 63) & ~(size_t)63;	\
+	void *scratch = aligned_alloc(64, bytes);				\
+	int ok = 1;								\
+										\
+	for (uint32_t i = 0; i < NBUCKETS; i++) {				\
+		perm[i] = i;							\
+		PICK(&aff[i].x);						\
+		PICK(&aff[i].y);						\
+	}									\
+	for (uint32_t i = NBUCKETS - 1; i > 0; i--) {				\
+		uint32_t j = (uint32_t)(tm_rand64() % (i + 1)), t = perm[i];	\
+		perm[i] = perm[j];						\
+		perm[j] = t;							\
+	}									\
+	memcpy(want, aff, NBUCKETS * sizeof(*aff));				\
+	for (size_t j = 0; j < cnt; j++) {					\
+		EC##_aff_t *A = &want[perm[j]];					\
+		EF##_t inv, l, t, x3;						\
+										\
+		bidx[j] = perm[j];						\
+		PICK(&bp[j].x);							\
+		PICK(&bp[j].y);							\
+		kind[j] = tm_rand64() % 8 == 0 ? CANCEL : 0;			\
+		if (kind[j] == CANCEL) {					\
+			EF##_one(&den[j]);					\
+			PICK(&num[j]);						\
+			continue;						\
+		}								\
+		do								\
+			PICK(&den[j]);						\
+		while (EF##_is_zero(&den[j]));					\
+		PICK(&num[j]);							\
+		EF##_inv(&inv, &den[j]);					\
+		EF##_mul(&l, &num[j], &inv);					\
+		EF##_sqr(&x3, &l);						\
+		EF##_sub(&x3, &x3, &A->x);					\
+		EF##_sub(&x3, &x3, &bp[j].x);					\
+		EF##_sub(&t, &A->x, &x3);					\
+		EF##_mul(&t, &t, &l);						\
+		EF##_sub(&A->y, &t, &A->y);					\
+		A->x = x3;							\
+	}									\
+	FLUSH(aff, bidx, bp, num, den, kind, CANCEL, cnt, scratch);		\
+	for (size_t i = 0; i < NBUCKETS; i++)					\
+		if (!EF##_eq(&aff[i].x, &want[i].x) || !EF##_eq(&aff[i].y, &want[i].y)) \
+			ok = 0;							\
+	free(aff);								\
+	free(want);								\
+	free(bp);								\
+	free(num);								\
+	free(den);								\
+	free(kind);								\
+	free(bidx);								\
+	free(scratch);								\
+	return ok;								\
+}
+
+static void pick_fq2(bn254_fq2_t *r)
+{
+	pick_fq(&r->c0);
+	pick_fq(&r->c1);
+}
+
+FLUSH_CHECK(bn254_g1, bn254_fq, pick_fq, zkm_bn254_g1_flush_ifma)
+FLUSH_CHECK(bn254_g2, bn254_fq2, pick_fq2, zkm_bn254_g2_flush_ifma)
+
+static const size_t sizes[] = { 1, 7, 8, 9, 16, 63, 64, 65, 129, 256 };
+
+TEST(g1_flush_against_scalar)
+{
+	if (!zkm_use_ifma())
+		SKIP(return, "no AVX-512 IFMA on this CPU (or ZKASIC_MATH_IFMA=0)");
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		for (int rep = 0; rep < 20; rep++) {
+			int ok = bn254_g1_flush_check(sizes[i]);
+
+			if (!ok)
+				TH_LOG("G1 batch of %zu, try %d", sizes[i], rep);
+			ASSERT_TRUE(ok);
+		}
+}
+
+TEST(g2_flush_against_scalar)
+{
+	if (!zkm_use_ifma())
+		SKIP(return, "no AVX-512 IFMA on this CPU (or ZKASIC_MATH_IFMA=0)");
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		for (int rep = 0; rep < 20; rep++) {
+			int ok = bn254_g2_flush_check(sizes[i]);
+
+			if (!ok)
+				TH_LOG("G2 batch of %zu, try %d", sizes[i], rep);
+			ASSERT_TRUE(ok);
+		}
+}
+
+TEST_HARNESS_MAIN
