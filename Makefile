@@ -45,13 +45,9 @@ all: userspace module
 userspace: $(LIBZKMATH) $(LIBZKASIC) $(LIBZKASIC_SO) $(LIBEMU) $(TOOLS) \
 	$(HOSTTESTS) $(VMTESTS)
 
-# The IFMA flush is built for AVX-512 and only entered after a CPUID check.
-ISA_CFLAGS_x86_64 := -mavx512f -mavx512ifma
-$(B)/runtime/math/msm_flush_ifma.o: ISA_CFLAGS = $(ISA_CFLAGS_$(shell uname -m))
-
 $(B)/runtime/math/%.o: runtime/math/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ZK_CPPFLAGS) $(ZK_CFLAGS) $(MATH_CFLAGS) $(ISA_CFLAGS) $(EXTRA_CFLAGS) -c -o $@ $<
+	$(CC) $(ZK_CPPFLAGS) $(ZK_CFLAGS) $(MATH_CFLAGS) $(EXTRA_CFLAGS) -c -o $@ $<
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)

@@ -41,7 +41,7 @@ ZKM_DECLARE_KERNELS(adx)
 
 /*
  * The MSM's batch-affine flush for BN254 G1 and G2 with AVX-512 IFMA
- * (msm_flush_ifma.c, built with -mavx512f -mavx512ifma), called from the
+ * (msm_flush_ifma.c, compiled for AVX-512 IFMA), called from the
  * ADX kernels when zkm_use_ifma(): the CPU has AVX512F and AVX512_IFMA, the
  * OS saves the ZMM state, and ZKASIC_MATH_IFMA is not 0 (a testing aid).
  */

@@ -23,6 +23,15 @@
 #include "kernels.h"
 
 #if ZKM_HAVE_IFMA_KERNELS
+/*
+ * This file alone is compiled for AVX-512 IFMA, whichever build it is in
+ * (the Makefile's or QEMU's); the rest of zkmath must run on any x86-64.
+ */
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx512f,avx512ifma"))), apply_to = function)
+#else
+#pragma GCC target("avx512f,avx512ifma")
+#endif
 #define ZKM_USE_ADX 1
 #include "fields.h"
 #include "fp2.h"
@@ -273,4 +282,8 @@ void zkm_bn254_g2_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
 {
 	x8_flush(2, aff, bidx, bp, num, den, kind, cancel, cnt, scratch);
 }
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif
 #endif

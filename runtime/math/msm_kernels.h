@@ -20,7 +20,7 @@
 #define MSM_PHI_X(r, x, beta) bn254_fq_mul(r, x, beta)
 #define FR bn254_fr
 #define FR_NBITS BN254_FR_BITS
-#if ZKM_USE_ADX && ZKM_HAVE_IFMA_KERNELS
+#if defined(ZKM_USE_ADX) && ZKM_HAVE_IFMA_KERNELS
 #define MSM_FLUSH_X8 zkm_bn254_g1_flush_ifma
 #endif
 #include "msm_impl.h"
@@ -39,7 +39,7 @@
 			       bn254_fq_mul(&(r)->c1, &(x)->c1, beta))
 #define FR bn254_fr
 #define FR_NBITS BN254_FR_BITS
-#if ZKM_USE_ADX && ZKM_HAVE_IFMA_KERNELS
+#if defined(ZKM_USE_ADX) && ZKM_HAVE_IFMA_KERNELS
 #define MSM_FLUSH_X8 zkm_bn254_g2_flush_ifma
 #endif
 #include "msm_impl.h"
