@@ -7,16 +7,15 @@
  * on the hosts this was written on that is about 5 times the throughput
  * of the 64-bit MULX/ADX code (2.5 against 12.6 ns per multiplication).
  *
- * Montgomery form here is x * 2^260 (five 52-bit words), where the rest of
- * zkmath uses x * 2^256. Loading an element multiplies it by 16 on the way
- * (a shift, free in the limb split), which turns x * 2^256 into x * 2^260
- * exactly; storing multiplies by 2^256 mod p in this form, which gives
- * x * 2^256 back (see fq8_store).
+ * Montgomery form is zkmath's own, x * 2^256 (fields.h): the reduction's
+ * last word is 48 bits instead of 52 (4 * 52 + 48 = 256), so elements go
+ * between memory and registers by cutting limbs, with no conversion.
  *
  * Values are not kept below p: a product of a and b is below
- * a b / 2^260 + p, and subtraction adds a multiple of p large enough to
- * stay positive. Every value stays below 64 p < 2^260, which the callers'
- * bounds (msm_flush_ifma.c) show; fq8_canon brings one below p.
+ * a b / 2^256 + p (p / 2^256 < 0.19), and subtraction adds a multiple of p
+ * large enough to stay positive. The callers keep every value far below
+ * 2^260 (their bounds are in msm_flush_ifma.c) and bring results below p
+ * with fq8_reduce before storing them.
  */
 #ifndef ZKM_FQ_IFMA_H
 #define ZKM_FQ_IFMA_H
@@ -31,11 +30,9 @@ typedef struct {
 
 /* constants in 52-bit limbs, filled once by fq8_consts_init() */
 struct fq8_consts {
-	uint64_t p[5];
 	uint64_t n0;		/* -1/p mod 2^52 */
-	uint64_t one[5];	/* 2^260 mod p: 1 in this form */
-	uint64_t r256[5];	/* 2^256 mod p: fq8_store's multiplier */
-	uint64_t p16[5], p32[5], p40[5];	/* 16 p, 32 p, 40 p */
+	uint64_t one[5];	/* 2^256 mod p: 1 in Montgomery form */
+	uint64_t p[8][5];	/* k p for k < 8 (p[1] is p) */
 };
 
 extern struct fq8_consts zkm_fq8_k;
@@ -67,21 +64,23 @@ static inline void fq8_set(fq8_t *r, const uint64_t k[5])
 }
 
 /*
- * r = a b / 2^260 mod p (not reduced: below a b / 2^260 + p). Limbs of a
+ * r = a b / 2^256 mod p (not reduced: below a b / 2^256 + p). Limbs of a
  * and b must be normalised (< 2^52): IFMA reads only the low 52 bits.
  * Word-by-word Montgomery: add a b_i, then m p with m = t_0 (-1/p) mod
- * 2^52, which clears the low word, and shift it out. The accumulators
- * collect at most 4 52-bit terms per round plus carries, far below 2^64.
+ * 2^52, which clears the low word, and shift it out; the fifth round's m
+ * is taken mod 2^48, which clears 48 bits, and the sum is shifted by 48.
+ * The accumulators collect at most 4 52-bit terms per round plus carries,
+ * far below 2^64.
  */
 static inline __attribute__((always_inline)) void fq8_mul(fq8_t *r, const fq8_t *a,
 							  const fq8_t *b)
 {
 	const __m512i z = _mm512_setzero_si512(), n0 = fq8_bc(zkm_fq8_k.n0);
-	const __m512i mask = fq8_bc(FQ8_MASK52);
+	const __m512i mask = fq8_bc(FQ8_MASK52), mask48 = fq8_bc((1ULL << 48) - 1);
 	__m512i p[5], t[6];
 
 	for (int j = 0; j < 5; j++) {
-		p[j] = fq8_bc(zkm_fq8_k.p[j]);
+		p[j] = fq8_bc(zkm_fq8_k.p[1][j]);
 		t[j] = z;
 	}
 	t[5] = z;
@@ -94,21 +93,28 @@ static inline __attribute__((always_inline)) void fq8_mul(fq8_t *r, const fq8_t 
 			t[j + 1] = _mm512_madd52hi_epu64(t[j + 1], a->l[j], bi);
 		}
 		m = _mm512_madd52lo_epu64(z, t[0], n0);
+		if (i == 4)
+			m = _mm512_and_si512(m, mask48);
 		for (int j = 0; j < 5; j++) {
 			t[j] = _mm512_madd52lo_epu64(t[j], m, p[j]);
 			t[j + 1] = _mm512_madd52hi_epu64(t[j + 1], m, p[j]);
 		}
+		if (i == 4)
+			break;
 		/* t_0 is now a multiple of 2^52: carry it up and drop the word */
 		t[1] = _mm512_add_epi64(t[1], _mm512_srli_epi64(t[0], 52));
 		for (int j = 0; j < 5; j++)
 			t[j] = t[j + 1];
 		t[5] = z;
 	}
-	for (int j = 0; j < 4; j++) {
+	/* t is a multiple of 2^48: normalise, then shift right by 48 bits */
+	for (int j = 0; j < 5; j++) {
 		t[j + 1] = _mm512_add_epi64(t[j + 1], _mm512_srli_epi64(t[j], 52));
-		r->l[j] = _mm512_and_si512(t[j], mask);
+		t[j] = _mm512_and_si512(t[j], mask);
 	}
-	r->l[4] = t[4];
+	for (int j = 0; j < 5; j++)
+		r->l[j] = _mm512_or_si512(_mm512_srli_epi64(t[j], 48),
+					  _mm512_and_si512(_mm512_slli_epi64(t[j + 1], 4), mask));
 }
 
 /* Carry signed limbs into normalised ones (the value must be >= 0). */
@@ -140,24 +146,36 @@ static inline __attribute__((always_inline)) void fq8_sub(fq8_t *r, const fq8_t 
 	fq8_norm(r);
 }
 
-/* r = a - p if that is >= 0, else a: below p for a < 2 p */
-static inline __attribute__((always_inline)) void fq8_canon(fq8_t *r, const fq8_t *a)
+/* r = a - k if that is >= 0, else a */
+static inline __attribute__((always_inline)) void fq8_csub(fq8_t *r, const fq8_t *a,
+							   const uint64_t k[5])
 {
 	fq8_t t;
 	__mmask8 ge;
 
 	for (int j = 0; j < 5; j++)
-		t.l[j] = _mm512_sub_epi64(a->l[j], fq8_bc(zkm_fq8_k.p[j]));
+		t.l[j] = _mm512_sub_epi64(a->l[j], fq8_bc(k[j]));
 	fq8_norm(&t);
 	ge = _mm512_cmpge_epi64_mask(t.l[4], _mm512_setzero_si512());
 	for (int j = 0; j < 5; j++)
 		r->l[j] = _mm512_mask_blend_epi64(ge, a->l[j], t.l[j]);
 }
 
+/* r = a mod p for a < 2^k p, k <= 3 (subtract 4 p, 2 p, p where they fit) */
+static inline __attribute__((always_inline)) void fq8_reduce(fq8_t *r, const fq8_t *a,
+							     unsigned int k)
+{
+	*r = *a;
+	if (k >= 3)
+		fq8_csub(r, r, zkm_fq8_k.p[4]);
+	if (k >= 2)
+		fq8_csub(r, r, zkm_fq8_k.p[2]);
+	fq8_csub(r, r, zkm_fq8_k.p[1]);
+}
+
 /*
- * Load lanes of @mask from @base + off[lane] (x 2^256 form, < p, four
- * 64-bit limbs), times 16: the same element in x 2^260 form, below 16 p.
- * Lanes outside @mask get @fill (four 64-bit limbs) times 16.
+ * Load lanes of @mask from @base + off[lane] (four 64-bit limbs); lanes
+ * outside @mask get @fill.
  */
 static inline __attribute__((always_inline)) void fq8_load(fq8_t *r, const void *base,
 							   __m512i off, __mmask8 mask,
@@ -169,36 +187,28 @@ static inline __attribute__((always_inline)) void fq8_load(fq8_t *r, const void 
 	for (int k = 0; k < 4; k++)
 		a[k] = _mm512_mask_i64gather_epi64(fq8_bc(fill[k]), mask, off,
 						   (const uint8_t *)base + 8 * k, 1);
-	r->l[0] = _mm512_and_si512(_mm512_slli_epi64(a[0], 4), m);
-	r->l[1] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(a[0], 48),
-						   _mm512_slli_epi64(a[1], 16)), m);
-	r->l[2] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(a[1], 36),
-						   _mm512_slli_epi64(a[2], 28)), m);
-	r->l[3] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(a[2], 24),
-						   _mm512_slli_epi64(a[3], 40)), m);
-	r->l[4] = _mm512_srli_epi64(a[3], 12);
+	r->l[0] = _mm512_and_si512(a[0], m);
+	r->l[1] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(a[0], 52),
+						   _mm512_slli_epi64(a[1], 12)), m);
+	r->l[2] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(a[1], 40),
+						   _mm512_slli_epi64(a[2], 24)), m);
+	r->l[3] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(a[2], 28),
+						   _mm512_slli_epi64(a[3], 36)), m);
+	r->l[4] = _mm512_srli_epi64(a[3], 16);
 }
 
-/*
- * Store lanes of @mask to @base + off[lane] in zkmath's x 2^256 form, < p:
- * for a = x 2^260, a (2^256 mod p) / 2^260 = x 2^256 (mod p), and with
- * a < 64 p that product is below 2 p, so one subtraction makes it canonical.
- */
+/* Store lanes of @mask of a (below 2^256) to @base + off[lane], four 64-bit limbs. */
 static inline __attribute__((always_inline)) void fq8_store(void *base, __m512i off,
 							    __mmask8 mask, const fq8_t *a)
 {
-	fq8_t r, k;
 	__m512i o[4];
 
-	fq8_set(&k, zkm_fq8_k.r256);
-	fq8_mul(&r, a, &k);
-	fq8_canon(&r, &r);
-	o[0] = _mm512_or_si512(r.l[0], _mm512_slli_epi64(r.l[1], 52));
-	o[1] = _mm512_or_si512(_mm512_srli_epi64(r.l[1], 12), _mm512_slli_epi64(r.l[2], 40));
-	o[2] = _mm512_or_si512(_mm512_srli_epi64(r.l[2], 24), _mm512_slli_epi64(r.l[3], 28));
-	o[3] = _mm512_or_si512(_mm512_srli_epi64(r.l[3], 36), _mm512_slli_epi64(r.l[4], 16));
-	for (int k4 = 0; k4 < 4; k4++)
-		_mm512_mask_i64scatter_epi64((uint8_t *)base + 8 * k4, mask, off, o[k4], 1);
+	o[0] = _mm512_or_si512(a->l[0], _mm512_slli_epi64(a->l[1], 52));
+	o[1] = _mm512_or_si512(_mm512_srli_epi64(a->l[1], 12), _mm512_slli_epi64(a->l[2], 40));
+	o[2] = _mm512_or_si512(_mm512_srli_epi64(a->l[2], 24), _mm512_slli_epi64(a->l[3], 28));
+	o[3] = _mm512_or_si512(_mm512_srli_epi64(a->l[3], 36), _mm512_slli_epi64(a->l[4], 16));
+	for (int k = 0; k < 4; k++)
+		_mm512_mask_i64scatter_epi64((uint8_t *)base + 8 * k, mask, off, o[k], 1);
 }
 
 /* Lane @lane of a (normalised, < 2^256) as four 64-bit limbs. */

@@ -9,12 +9,15 @@
  * Only entered after zkm_use_ifma().
  *
  * Bounds, in units of p, for the lazy reduction (fq8_mul gives below
- * a b / 2^260 + p, and p / 2^260 < 0.0118; an Fq2 product component is a
- * sum of two): loaded values are below 16; the chains' products stay below
- * 3.2 (Fq2; 1.3 in Fq); 1/den below 2.3; the slope l below 8; l^2 below 5;
- * x3 = l^2 + 32 p - xA - xP below 37; xA + 40 p - x3 below 56, the largest
- * value anywhere and below 64 p < 2^260; y3 below 40. Fq2 negates with
- * 16 p - b for b below 16.
+ * a b / 2^256 + p, and p / 2^256 < 0.19; an Fq2 product component is a sum
+ * of two; Fq2 negates b1 as k p - b1 for b1 below k p). Loaded values and
+ * the numerators and denominators are below 1. Fq2 (Fq) bounds: the
+ * chains' products stay below 3.2 (1.3); 1/den below 6.8 (1.3); the slope
+ * l below 4.6 (1.3), then reduced below 1; l^2 below 2.4 (1.2);
+ * x3 = l^2 + 2 p - xA - xP below 4.4; xA + 5 p - x3 below 6, the largest
+ * value anywhere; y3 = l (xA - x3) + p - yA below 5.3. In Fq, x3 and y3
+ * stay below 3.2 (l^2 below 1.2, l (xA - x3) below 2.2). fq8_reduce takes
+ * values below 2^k p below p with k subtractions.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -40,44 +43,30 @@
 struct fq8_consts zkm_fq8_k;
 static pthread_once_t fq8_once = PTHREAD_ONCE_INIT;
 
-/* k p as five 64-bit limbs */
-static void fq8_multiple(uint64_t out[5], unsigned int k)
-{
-	zkm_u128 c = 0;
-
-	for (int i = 0; i < 4; i++) {
-		c += (zkm_u128)bn254_fq_P[i] * k;
-		out[i] = (uint64_t)c;
-		c >>= 64;
-	}
-	out[4] = (uint64_t)c;
-}
-
 static void fq8_consts_init(void)
 {
 	struct fq8_consts *k = &zkm_fq8_k;
-	uint64_t v[5] = { 0 };
-	bn254_fq_t one;
 
-	fq8_multiple(v, 1);
-	fq8_split52(k->p, v);
 	/* -1/p mod 2^52: the low bits of -1/p mod 2^64 */
 	k->n0 = BN254_FQ_PINV & FQ8_MASK52;
-	/* 2^256 mod p is zkmath's 1; 2^260 mod p is 16 times that */
-	bn254_fq_one(&one);
-	memcpy(v, one.v, 32);
-	v[4] = 0;
-	fq8_split52(k->r256, v);
-	for (int i = 0; i < 4; i++)
-		bn254_fq_dbl(&one, &one);
-	memcpy(v, one.v, 32);
-	fq8_split52(k->one, v);
-	fq8_multiple(v, 16);
-	fq8_split52(k->p16, v);
-	fq8_multiple(v, 32);
-	fq8_split52(k->p32, v);
-	fq8_multiple(v, 40);
-	fq8_split52(k->p40, v);
+	{
+		uint64_t v[5] = { 0 };
+
+		memcpy(v, bn254_fq_R1, 32);
+		fq8_split52(k->one, v);
+	}
+	for (unsigned int m = 0; m < 8; m++) {
+		uint64_t v[5];
+		zkm_u128 c = 0;
+
+		for (int i = 0; i < 4; i++) {
+			c += (zkm_u128)bn254_fq_P[i] * m;
+			v[i] = (uint64_t)c;
+			c >>= 64;
+		}
+		v[4] = (uint64_t)c;
+		fq8_split52(k->p[m], v);
+	}
 }
 
 /* An element of Fq (nc = 1) or Fq2 (nc = 2), eight lanes. */
@@ -87,8 +76,11 @@ typedef struct {
 
 #define X8_INLINE static inline __attribute__((always_inline))
 
-/* r = a b; in Fq2 (u^2 = -1) c0 = a0 b0 + a1 (16 p - b1), c1 = a0 b1 + a1 b0 */
-X8_INLINE void e8_mul(e8_t *r, const e8_t *a, const e8_t *b, int nc)
+/*
+ * r = a b; in Fq2 (u^2 = -1) c0 = a0 b0 + a1 (k p - b1), c1 = a0 b1 + a1 b0,
+ * where k p (@kb) is above b's components.
+ */
+X8_INLINE void e8_mul(e8_t *r, const e8_t *a, const e8_t *b, const uint64_t *kb, int nc)
 {
 	fq8_t t0, t1, t2, t3, nb1;
 	fq8_t zero = { { _mm512_setzero_si512() } };
@@ -99,7 +91,7 @@ X8_INLINE void e8_mul(e8_t *r, const e8_t *a, const e8_t *b, int nc)
 	}
 	for (int j = 1; j < 5; j++)
 		zero.l[j] = zero.l[0];
-	fq8_sub(&nb1, &zero, &b->c[1], zkm_fq8_k.p16);
+	fq8_sub(&nb1, &zero, &b->c[1], kb);
 	fq8_mul(&t0, &a->c[0], &b->c[0]);
 	fq8_mul(&t1, &a->c[1], &nb1);
 	fq8_mul(&t2, &a->c[0], &b->c[1]);
@@ -132,30 +124,34 @@ X8_INLINE void e8_load(e8_t *r, const void *base, __m512i off, __mmask8 mask,
 			 c == 0 ? fill0 : zero);
 }
 
-X8_INLINE void e8_store(void *base, __m512i off, __mmask8 mask, const e8_t *a, int nc)
+/* Reduce a (components below 2^k p) below p and store it. */
+X8_INLINE void e8_store(void *base, __m512i off, __mmask8 mask, const e8_t *a,
+			unsigned int k, int nc)
 {
-	for (int c = 0; c < nc; c++)
-		fq8_store((uint8_t *)base + 32 * c, off, mask, &a->c[c]);
+	for (int c = 0; c < nc; c++) {
+		fq8_t t;
+
+		fq8_reduce(&t, &a->c[c], k);
+		fq8_store((uint8_t *)base + 32 * c, off, mask, &t);
+	}
 }
 
-/*
- * r = 1/a lane by lane, on the scalar side: a lane holding 16 x (2^256 form)
- * inverts to 1/(16 x), and 256 times that is 16/x, 1/x in the 2^260 form.
- * No lane is zero (every denominator is nonzero).
- */
+X8_INLINE void e8_reduce(e8_t *r, const e8_t *a, unsigned int k, int nc)
+{
+	for (int c = 0; c < nc; c++)
+		fq8_reduce(&r->c[c], &a->c[c], k);
+}
+
+/* r = 1/a lane by lane, on the scalar side. No lane is zero (no denominator is). */
 static void e8_inv_lanes(e8_t *r, const e8_t *a, int nc)
 {
 	bn254_fq2_t v[8], tmp[16];
-	bn254_fq_t c256;
 	uint64_t limb[2][5][8];
 
-	bn254_fq_set_u64(&c256, 256);
 	for (int c = 0; c < nc; c++) {
-		fq8_t t = a->c[c];
+		fq8_t t;
 
-		/* below 3.2 p: three subtractions make it canonical */
-		for (int i = 0; i < 3; i++)
-			fq8_canon(&t, &t);
+		fq8_reduce(&t, &a->c[c], 3);
 		for (unsigned int lane = 0; lane < 8; lane++)
 			fq8_lane(c == 0 ? v[lane].c0.v : v[lane].c1.v, &t, lane);
 	}
@@ -166,13 +162,9 @@ static void e8_inv_lanes(e8_t *r, const e8_t *a, int nc)
 			f[i] = v[i].c0;
 		bn254_fq_batch_inv(f, f, 8, &tmp[0].c0);
 		for (int i = 0; i < 8; i++)
-			bn254_fq_mul(&v[i].c0, &f[i], &c256);
+			v[i].c0 = f[i];
 	} else {
 		bn254_fq2_batch_inv(v, v, 8, tmp);
-		for (int i = 0; i < 8; i++) {
-			bn254_fq_mul(&v[i].c0, &v[i].c0, &c256);
-			bn254_fq_mul(&v[i].c1, &v[i].c1, &c256);
-		}
 	}
 	for (int c = 0; c < nc; c++) {
 		for (unsigned int lane = 0; lane < 8; lane++) {
@@ -214,6 +206,7 @@ X8_INLINE void x8_flush(int nc, void *aff, const uint32_t *bidx, const void *bp,
 	const __m512i eoff = _mm512_slli_epi64(lane, eshift);
 	const __m512i poff = _mm512_slli_epi64(lane, pshift);
 	static const uint64_t zero[4];
+	const uint64_t *p1 = zkm_fq8_k.p[1], *p4 = zkm_fq8_k.p[4];
 	e8_t acc, inv, d, dinv, l, l2, xa, ya, xp, t, x3, y3;
 
 	pthread_once(&fq8_once, fq8_consts_init);
@@ -223,7 +216,7 @@ X8_INLINE void x8_flush(int nc, void *aff, const uint32_t *bidx, const void *bp,
 		pre[g] = acc;
 		e8_load(&d, (const uint8_t *)den + 8 * g * esz, eoff, x8_valid(cnt, g),
 			bn254_fq_R1, nc);
-		e8_mul(&acc, &acc, &d, nc);
+		e8_mul(&acc, &acc, &d, p1, nc);
 	}
 	e8_inv_lanes(&inv, &acc, nc);
 	for (size_t g = groups; g-- > 0;) {
@@ -242,25 +235,26 @@ X8_INLINE void x8_flush(int nc, void *aff, const uint32_t *bidx, const void *bp,
 
 		/* 1/den[j] = inv * (product of the lane's earlier ones); inv /= den */
 		e8_load(&d, (const uint8_t *)den + 8 * g * esz, eoff, valid, bn254_fq_R1, nc);
-		e8_mul(&dinv, &inv, &pre[g], nc);
-		e8_mul(&inv, &inv, &d, nc);
+		e8_mul(&dinv, &pre[g], &inv, p4, nc);
+		e8_mul(&inv, &inv, &d, p1, nc);
 		if (!put)
 			continue;
 
-		e8_load(&l, (const uint8_t *)num + 8 * g * esz, eoff, put, zero, nc);
-		e8_mul(&l, &l, &dinv, nc);
+		e8_load(&t, (const uint8_t *)num + 8 * g * esz, eoff, put, zero, nc);
+		e8_mul(&l, &dinv, &t, p1, nc);
+		e8_reduce(&l, &l, nc == 1 ? 1 : 3, nc);
 		e8_load(&xa, aff, boff, put, zero, nc);
 		e8_load(&ya, (const uint8_t *)aff + esz, boff, put, zero, nc);
 		e8_load(&xp, (const uint8_t *)bp + 8 * g * psz, poff, put, zero, nc);
 		/* x3 = l^2 - xA - xP, y3 = l (xA - x3) - yA */
-		e8_mul(&l2, &l, &l, nc);
+		e8_mul(&l2, &l, &l, p1, nc);
 		e8_add(&t, &xa, &xp, nc);
-		e8_sub(&x3, &l2, &t, zkm_fq8_k.p32, nc);
-		e8_sub(&t, &xa, &x3, zkm_fq8_k.p40, nc);
-		e8_mul(&y3, &t, &l, nc);
-		e8_sub(&y3, &y3, &ya, zkm_fq8_k.p16, nc);
-		e8_store(aff, boff, put, &x3, nc);
-		e8_store((uint8_t *)aff + esz, boff, put, &y3, nc);
+		e8_sub(&x3, &l2, &t, zkm_fq8_k.p[2], nc);
+		e8_sub(&t, &xa, &x3, zkm_fq8_k.p[5], nc);
+		e8_mul(&y3, &t, &l, p1, nc);
+		e8_sub(&y3, &y3, &ya, p1, nc);
+		e8_store(aff, boff, put, &x3, nc == 1 ? 2 : 3, nc);
+		e8_store((uint8_t *)aff + esz, boff, put, &y3, nc == 1 ? 2 : 3, nc);
 	}
 }
 
