@@ -40,7 +40,7 @@ ZKM_DECLARE_KERNELS(adx)
 #endif
 
 /*
- * The MSM's batch-affine flush for BN254 G1 and G2 with AVX-512 IFMA
+ * The MSM's batch-affine flush for all four groups with AVX-512 IFMA
  * (msm_flush_ifma.c, compiled for AVX-512 IFMA), called from the
  * ADX kernels when zkm_use_ifma(): the CPU has AVX512F and AVX512_IFMA, the
  * OS saves the ZMM state, and ZKASIC_MATH_IFMA is not 0 (a testing aid).
@@ -56,5 +56,11 @@ void zkm_bn254_g1_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
 void zkm_bn254_g2_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
 			     const void *num, const void *den, const uint8_t *kind,
 			     unsigned int cancel, size_t cnt, void *scratch);
+void zkm_bls12_381_g1_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
+				 const void *num, const void *den, const uint8_t *kind,
+				 unsigned int cancel, size_t cnt, void *scratch);
+void zkm_bls12_381_g2_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
+				 const void *num, const void *den, const uint8_t *kind,
+				 unsigned int cancel, size_t cnt, void *scratch);
 
 #endif /* ZKM_KERNELS_H */

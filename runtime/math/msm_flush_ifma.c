@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The MSM's batch-affine flush for BN254 G1 and G2, eight additions at a
- * time with AVX-512 IFMA (fq_ifma.h). msm_impl.h's flush works out each
+ * The MSM's batch-affine flush for BN254 and BLS12-381, G1 and G2, eight
+ * additions at a time with AVX-512 IFMA (fq_ifma.h). msm_impl.h's flush works out each
  * addition's kind, slope numerator and denominator; this does the rest:
  * Montgomery's trick over the denominators, run as eight interleaved
  * chains (addition j in lane j mod 8) whose eight products are inverted
@@ -9,7 +9,7 @@
  * Only entered after zkm_use_ifma().
  *
  * Bounds, in units of p, for the lazy reduction (fq8_mul gives below
- * a b / 2^256 + p, and p / 2^256 < 0.19; an Fq2 product component is a sum
+ * a b / R + p, and p / R < 0.19 for both fields; an Fq2 product component is a sum
  * of two; Fq2 negates b1 as k p - b1 for b1 below k p). Loaded values and
  * the numerators and denominators are below 1. Fq2 (Fq) bounds: the
  * chains' products stay below 3.2 (1.3); 1/den below 6.8 (1.3); the slope
@@ -40,39 +40,28 @@
 #include "fp2.h"
 #include "fq_ifma.h"
 
-struct fq8_consts zkm_fq8_k;
+/* The two base fields: 52-bit limbs (n), 64-bit words (w), constants. */
+enum { BN_N = 5, BN_W = 4, BLS_N = 8, BLS_W = 6 };
+static struct fq8_field bn254_fq8, bls12_381_fp8;
 static pthread_once_t fq8_once = PTHREAD_ONCE_INIT;
 
-static void fq8_consts_init(void)
+static void fq8_fields_init(void)
 {
-	struct fq8_consts *k = &zkm_fq8_k;
-
-	/* -1/p mod 2^52: the low bits of -1/p mod 2^64 */
-	k->n0 = BN254_FQ_PINV & FQ8_MASK52;
-	{
-		uint64_t v[5] = { 0 };
-
-		memcpy(v, bn254_fq_R1, 32);
-		fq8_split52(k->one, v);
-	}
-	for (unsigned int m = 0; m < 8; m++) {
-		uint64_t v[5];
-		zkm_u128 c = 0;
-
-		for (int i = 0; i < 4; i++) {
-			c += (zkm_u128)bn254_fq_P[i] * m;
-			v[i] = (uint64_t)c;
-			c >>= 64;
-		}
-		v[4] = (uint64_t)c;
-		fq8_split52(k->p[m], v);
-	}
+	fq8_field_init(&bn254_fq8, bn254_fq_P, BN254_FQ_PINV, bn254_fq_R1, BN_N, BN_W);
+	fq8_field_init(&bls12_381_fp8, bls12_381_fp_P, BLS12_381_FP_PINV, bls12_381_fp_R1,
+		       BLS_N, BLS_W);
 }
 
-/* An element of Fq (nc = 1) or Fq2 (nc = 2), eight lanes. */
+/* An element of the base field (nc = 1) or its quadratic extension (nc = 2). */
 typedef struct {
 	fq8_t c[2];
 } e8_t;
+
+/* Which field, and its sizes: constants at every call, so everything unrolls. */
+struct x8_field {
+	const struct fq8_field *f;
+	int n, w, nc;
+};
 
 #define X8_INLINE static inline __attribute__((always_inline))
 
@@ -80,105 +69,114 @@ typedef struct {
  * r = a b; in Fq2 (u^2 = -1) c0 = a0 b0 + a1 (k p - b1), c1 = a0 b1 + a1 b0,
  * where k p (@kb) is above b's components.
  */
-X8_INLINE void e8_mul(e8_t *r, const e8_t *a, const e8_t *b, const uint64_t *kb, int nc)
+X8_INLINE void e8_mul(e8_t *r, const e8_t *a, const e8_t *b, const uint64_t *kb,
+		      struct x8_field F)
 {
-	fq8_t t0, t1, t2, t3, nb1;
-	fq8_t zero = { { _mm512_setzero_si512() } };
+	fq8_t t0, t1, t2, t3, nb1, zero;
 
-	if (nc == 1) {
-		fq8_mul(&r->c[0], &a->c[0], &b->c[0]);
+	if (F.nc == 1) {
+		fq8_mul(&r->c[0], &a->c[0], &b->c[0], F.f, F.n, F.w);
 		return;
 	}
-	for (int j = 1; j < 5; j++)
-		zero.l[j] = zero.l[0];
-	fq8_sub(&nb1, &zero, &b->c[1], kb);
-	fq8_mul(&t0, &a->c[0], &b->c[0]);
-	fq8_mul(&t1, &a->c[1], &nb1);
-	fq8_mul(&t2, &a->c[0], &b->c[1]);
-	fq8_mul(&t3, &a->c[1], &b->c[0]);
-	fq8_add(&r->c[0], &t0, &t1);
-	fq8_add(&r->c[1], &t2, &t3);
+	fq8_zero(&zero, F.n);
+	fq8_sub(&nb1, &zero, &b->c[1], kb, F.n);
+	fq8_mul(&t0, &a->c[0], &b->c[0], F.f, F.n, F.w);
+	fq8_mul(&t1, &a->c[1], &nb1, F.f, F.n, F.w);
+	fq8_mul(&t2, &a->c[0], &b->c[1], F.f, F.n, F.w);
+	fq8_mul(&t3, &a->c[1], &b->c[0], F.f, F.n, F.w);
+	fq8_add(&r->c[0], &t0, &t1, F.n);
+	fq8_add(&r->c[1], &t2, &t3, F.n);
 }
 
-X8_INLINE void e8_add(e8_t *r, const e8_t *a, const e8_t *b, int nc)
+X8_INLINE void e8_copy(e8_t *r, const e8_t *a, struct x8_field F)
 {
-	for (int c = 0; c < nc; c++)
-		fq8_add(&r->c[c], &a->c[c], &b->c[c]);
+	for (int c = 0; c < F.nc; c++)
+		fq8_copy(&r->c[c], &a->c[c], F.n);
+}
+
+X8_INLINE void e8_add(e8_t *r, const e8_t *a, const e8_t *b, struct x8_field F)
+{
+	for (int c = 0; c < F.nc; c++)
+		fq8_add(&r->c[c], &a->c[c], &b->c[c], F.n);
 }
 
 /* r = a + k - b, k a multiple of p above each of b's components */
-X8_INLINE void e8_sub(e8_t *r, const e8_t *a, const e8_t *b, const uint64_t k[5], int nc)
+X8_INLINE void e8_sub(e8_t *r, const e8_t *a, const e8_t *b, const uint64_t *k,
+		      struct x8_field F)
 {
-	for (int c = 0; c < nc; c++)
-		fq8_sub(&r->c[c], &a->c[c], &b->c[c], k);
+	for (int c = 0; c < F.nc; c++)
+		fq8_sub(&r->c[c], &a->c[c], &b->c[c], k, F.n);
 }
 
-/* Component c of an element lies 32 c bytes into it. */
+/* Component c of an element lies 8 w c bytes into it. */
 X8_INLINE void e8_load(e8_t *r, const void *base, __m512i off, __mmask8 mask,
-		       const uint64_t *fill0, int nc)
+		       const uint64_t *fill0, struct x8_field F)
 {
-	static const uint64_t zero[4];
+	static const uint64_t zero[FQ8_MAXL];
 
-	for (int c = 0; c < nc; c++)
-		fq8_load(&r->c[c], (const uint8_t *)base + 32 * c, off, mask,
-			 c == 0 ? fill0 : zero);
+	for (int c = 0; c < F.nc; c++)
+		fq8_load(&r->c[c], (const uint8_t *)base + 8 * F.w * c, off, mask,
+			 c == 0 ? fill0 : zero, F.n, F.w);
+}
+
+X8_INLINE void e8_reduce(e8_t *r, const e8_t *a, unsigned int k, struct x8_field F)
+{
+	for (int c = 0; c < F.nc; c++)
+		fq8_reduce(&r->c[c], &a->c[c], k, F.f, F.n);
 }
 
 /* Reduce a (components below 2^k p) below p and store it. */
 X8_INLINE void e8_store(void *base, __m512i off, __mmask8 mask, const e8_t *a,
-			unsigned int k, int nc)
+			unsigned int k, struct x8_field F)
 {
-	for (int c = 0; c < nc; c++) {
+	for (int c = 0; c < F.nc; c++) {
 		fq8_t t;
 
-		fq8_reduce(&t, &a->c[c], k);
-		fq8_store((uint8_t *)base + 32 * c, off, mask, &t);
+		fq8_reduce(&t, &a->c[c], k, F.f, F.n);
+		fq8_store((uint8_t *)base + 8 * F.w * c, off, mask, &t, F.n, F.w);
 	}
-}
-
-X8_INLINE void e8_reduce(e8_t *r, const e8_t *a, unsigned int k, int nc)
-{
-	for (int c = 0; c < nc; c++)
-		fq8_reduce(&r->c[c], &a->c[c], k);
 }
 
 /* r = 1/a lane by lane, on the scalar side. No lane is zero (no denominator is). */
-static void e8_inv_lanes(e8_t *r, const e8_t *a, int nc)
-{
-	bn254_fq2_t v[8], tmp[16];
-	uint64_t limb[2][5][8];
-
-	for (int c = 0; c < nc; c++) {
-		fq8_t t;
-
-		fq8_reduce(&t, &a->c[c], 3);
-		for (unsigned int lane = 0; lane < 8; lane++)
-			fq8_lane(c == 0 ? v[lane].c0.v : v[lane].c1.v, &t, lane);
-	}
-	if (nc == 1) {
-		bn254_fq_t f[8];
-
-		for (int i = 0; i < 8; i++)
-			f[i] = v[i].c0;
-		bn254_fq_batch_inv(f, f, 8, &tmp[0].c0);
-		for (int i = 0; i < 8; i++)
-			v[i].c0 = f[i];
-	} else {
-		bn254_fq2_batch_inv(v, v, 8, tmp);
-	}
-	for (int c = 0; c < nc; c++) {
-		for (unsigned int lane = 0; lane < 8; lane++) {
-			uint64_t w[5] = { 0 }, l52[5];
-
-			memcpy(w, c == 0 ? v[lane].c0.v : v[lane].c1.v, 32);
-			fq8_split52(l52, w);
-			for (int j = 0; j < 5; j++)
-				limb[c][j][lane] = l52[j];
-		}
-		for (int j = 0; j < 5; j++)
-			r->c[c].l[j] = _mm512_loadu_si512(limb[c][j]);
-	}
+#define X8_INV_LANES(name, EF, EF2, N, W)					\
+static void name(e8_t *r, const e8_t *a, const struct fq8_field *f, int nc)	\
+{										\
+	EF2##_t v[8], tmp[16];							\
+	uint64_t limb[2][N][8];							\
+										\
+	for (int c = 0; c < nc; c++) {						\
+		fq8_t t;							\
+										\
+		fq8_reduce(&t, &a->c[c], 3, f, N);				\
+		for (unsigned int lane = 0; lane < 8; lane++)			\
+			fq8_lane(c == 0 ? v[lane].c0.v : v[lane].c1.v, &t, lane, N, W); \
+	}									\
+	if (nc == 1) {								\
+		EF##_t e[8];							\
+										\
+		for (int i = 0; i < 8; i++)					\
+			e[i] = v[i].c0;						\
+		EF##_batch_inv(e, e, 8, &tmp[0].c0);				\
+		for (int i = 0; i < 8; i++)					\
+			v[i].c0 = e[i];						\
+	} else {								\
+		EF2##_batch_inv(v, v, 8, tmp);					\
+	}									\
+	for (int c = 0; c < nc; c++) {						\
+		for (unsigned int lane = 0; lane < 8; lane++) {			\
+			uint64_t l52[N];					\
+										\
+			fq8_split52(l52, c == 0 ? v[lane].c0.v : v[lane].c1.v, N, W); \
+			for (int j = 0; j < N; j++)				\
+				limb[c][j][lane] = l52[j];			\
+		}								\
+		for (int j = 0; j < N; j++)					\
+			r->c[c].l[j] = _mm512_loadu_si512(limb[c][j]);		\
+	}									\
 }
+
+X8_INV_LANES(bn254_inv_lanes, bn254_fq, bn254_fq2, BN_N, BN_W)
+X8_INV_LANES(bls12_381_inv_lanes, bls12_381_fp, bls12_381_fp2, BLS_N, BLS_W)
 
 /* Lanes of group g that hold additions (cnt in all). */
 X8_INLINE __mmask8 x8_valid(size_t cnt, size_t g)
@@ -190,71 +188,70 @@ X8_INLINE __mmask8 x8_valid(size_t cnt, size_t g)
 
 /*
  * bucket[bidx[j]] += bp[j] for j < cnt, with den[j] and num[j] the slope's
- * denominator and numerator (den = 1 where kind[j] is MSM_CANCEL, and that
+ * denominator and numerator (den = 1 where kind[j] is @cancel, and that
  * bucket is left alone: the caller empties it). Buckets are distinct.
- * Elements are 32 nc bytes, points 64 nc; pre holds cnt / 8 + 1 e8_t.
+ * Elements are 8 w nc bytes, points twice that; pre holds cnt / 8 + 1 e8_t.
  */
-X8_INLINE void x8_flush(int nc, void *aff, const uint32_t *bidx, const void *bp,
-			const void *num, const void *den, const uint8_t *kind,
-			unsigned int cancel, size_t cnt, e8_t *pre)
+X8_INLINE void x8_flush(struct x8_field F, const uint64_t *one,
+			void (*inv_lanes)(e8_t *, const e8_t *, const struct fq8_field *, int),
+			void *aff, const uint32_t *bidx, const void *bp, const void *num,
+			const void *den, const uint8_t *kind, unsigned int cancel, size_t cnt,
+			e8_t *pre)
 {
-	const size_t esz = 32 * (size_t)nc, psz = 64 * (size_t)nc;
+	const size_t esz = 8 * (size_t)F.w * (size_t)F.nc, psz = 2 * esz;
 	const size_t groups = (cnt + 7) / 8;
-	const __m512i lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-	/* 32 nc and 64 nc bytes: shifts, as AVX-512F has no 64-bit multiply */
-	const unsigned int eshift = 4 + (unsigned int)nc, pshift = 5 + (unsigned int)nc;
-	const __m512i eoff = _mm512_slli_epi64(lane, eshift);
-	const __m512i poff = _mm512_slli_epi64(lane, pshift);
-	static const uint64_t zero[4];
-	const uint64_t *p1 = zkm_fq8_k.p[1], *p4 = zkm_fq8_k.p[4];
+	const __m512i eoff = _mm512_set_epi64(7 * esz, 6 * esz, 5 * esz, 4 * esz, 3 * esz,
+					      2 * esz, esz, 0);
+	const __m512i poff = _mm512_slli_epi64(eoff, 1);
+	static const uint64_t zero[FQ8_MAXL];
+	const uint64_t *p1 = F.f->p[1], *p4 = F.f->p[4];
+	/* reductions: l, x3, y3 fit in 2 p (x3, y3: 4 p) in the base field, 8 p in Fq2 */
+	const unsigned int kl = F.nc == 1 ? 1 : 3, kxy = F.nc == 1 ? 2 : 3;
 	e8_t acc, inv, d, dinv, l, l2, xa, ya, xp, t, x3, y3;
 
-	pthread_once(&fq8_once, fq8_consts_init);
-	memset(&acc, 0, sizeof(acc));
-	fq8_set(&acc.c[0], zkm_fq8_k.one);
+	fq8_set(&acc.c[0], F.f->one, F.n);
+	fq8_zero(&acc.c[1], F.n);
 	for (size_t g = 0; g < groups; g++) {
-		pre[g] = acc;
-		e8_load(&d, (const uint8_t *)den + 8 * g * esz, eoff, x8_valid(cnt, g),
-			bn254_fq_R1, nc);
-		e8_mul(&acc, &acc, &d, p1, nc);
+		e8_copy(&pre[g], &acc, F);
+		e8_load(&d, (const uint8_t *)den + 8 * g * esz, eoff, x8_valid(cnt, g), one, F);
+		e8_mul(&acc, &acc, &d, p1, F);
 	}
-	e8_inv_lanes(&inv, &acc, nc);
+	inv_lanes(&inv, &acc, F.f, F.nc);
 	for (size_t g = groups; g-- > 0;) {
 		const __mmask8 valid = x8_valid(cnt, g);
-		uint32_t b[8] = { 0 };
+		uint64_t b[8] = { 0 };
 		__mmask8 put = 0;
 		__m512i boff;
 
 		for (unsigned int i = 0; i < 8 && 8 * g + i < cnt; i++) {
-			b[i] = bidx[8 * g + i];
+			b[i] = (uint64_t)bidx[8 * g + i] * psz;
 			if (kind[8 * g + i] != cancel)
 				put |= (__mmask8)(1U << i);
 		}
-		boff = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)b));
-		boff = _mm512_slli_epi64(boff, pshift);
+		boff = _mm512_loadu_si512(b);
 
 		/* 1/den[j] = inv * (product of the lane's earlier ones); inv /= den */
-		e8_load(&d, (const uint8_t *)den + 8 * g * esz, eoff, valid, bn254_fq_R1, nc);
-		e8_mul(&dinv, &pre[g], &inv, p4, nc);
-		e8_mul(&inv, &inv, &d, p1, nc);
+		e8_load(&d, (const uint8_t *)den + 8 * g * esz, eoff, valid, one, F);
+		e8_mul(&dinv, &pre[g], &inv, p4, F);
+		e8_mul(&inv, &inv, &d, p1, F);
 		if (!put)
 			continue;
 
-		e8_load(&t, (const uint8_t *)num + 8 * g * esz, eoff, put, zero, nc);
-		e8_mul(&l, &dinv, &t, p1, nc);
-		e8_reduce(&l, &l, nc == 1 ? 1 : 3, nc);
-		e8_load(&xa, aff, boff, put, zero, nc);
-		e8_load(&ya, (const uint8_t *)aff + esz, boff, put, zero, nc);
-		e8_load(&xp, (const uint8_t *)bp + 8 * g * psz, poff, put, zero, nc);
+		e8_load(&t, (const uint8_t *)num + 8 * g * esz, eoff, put, zero, F);
+		e8_mul(&l, &dinv, &t, p1, F);
+		e8_reduce(&l, &l, kl, F);
+		e8_load(&xa, aff, boff, put, zero, F);
+		e8_load(&ya, (const uint8_t *)aff + esz, boff, put, zero, F);
+		e8_load(&xp, (const uint8_t *)bp + 8 * g * psz, poff, put, zero, F);
 		/* x3 = l^2 - xA - xP, y3 = l (xA - x3) - yA */
-		e8_mul(&l2, &l, &l, p1, nc);
-		e8_add(&t, &xa, &xp, nc);
-		e8_sub(&x3, &l2, &t, zkm_fq8_k.p[2], nc);
-		e8_sub(&t, &xa, &x3, zkm_fq8_k.p[5], nc);
-		e8_mul(&y3, &t, &l, p1, nc);
-		e8_sub(&y3, &y3, &ya, p1, nc);
-		e8_store(aff, boff, put, &x3, nc == 1 ? 2 : 3, nc);
-		e8_store((uint8_t *)aff + esz, boff, put, &y3, nc == 1 ? 2 : 3, nc);
+		e8_mul(&l2, &l, &l, p1, F);
+		e8_add(&t, &xa, &xp, F);
+		e8_sub(&x3, &l2, &t, F.f->p[2], F);
+		e8_sub(&t, &xa, &x3, F.f->p[5], F);
+		e8_mul(&y3, &t, &l, p1, F);
+		e8_sub(&y3, &y3, &ya, p1, F);
+		e8_store(aff, boff, put, &x3, kxy, F);
+		e8_store((uint8_t *)aff + esz, boff, put, &y3, kxy, F);
 	}
 }
 
@@ -263,19 +260,23 @@ size_t zkm_flush_ifma_scratch(size_t bmax)
 	return (bmax / 8 + 1) * sizeof(e8_t);
 }
 
-void zkm_bn254_g1_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
-			     const void *num, const void *den, const uint8_t *kind,
-			     unsigned int cancel, size_t cnt, void *scratch)
-{
-	x8_flush(1, aff, bidx, bp, num, den, kind, cancel, cnt, scratch);
+#define X8_FLUSH(name, field, N, W, NC, ONE, INV)				\
+void name(void *aff, const uint32_t *bidx, const void *bp, const void *num,	\
+	  const void *den, const uint8_t *kind, unsigned int cancel, size_t cnt,	\
+	  void *scratch)							\
+{										\
+	const struct x8_field F = { &field, N, W, NC };				\
+										\
+	pthread_once(&fq8_once, fq8_fields_init);				\
+	x8_flush(F, ONE, INV, aff, bidx, bp, num, den, kind, cancel, cnt, scratch); \
 }
 
-void zkm_bn254_g2_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
-			     const void *num, const void *den, const uint8_t *kind,
-			     unsigned int cancel, size_t cnt, void *scratch)
-{
-	x8_flush(2, aff, bidx, bp, num, den, kind, cancel, cnt, scratch);
-}
+X8_FLUSH(zkm_bn254_g1_flush_ifma, bn254_fq8, BN_N, BN_W, 1, bn254_fq_R1, bn254_inv_lanes)
+X8_FLUSH(zkm_bn254_g2_flush_ifma, bn254_fq8, BN_N, BN_W, 2, bn254_fq_R1, bn254_inv_lanes)
+X8_FLUSH(zkm_bls12_381_g1_flush_ifma, bls12_381_fp8, BLS_N, BLS_W, 1, bls12_381_fp_R1,
+	 bls12_381_inv_lanes)
+X8_FLUSH(zkm_bls12_381_g2_flush_ifma, bls12_381_fp8, BLS_N, BLS_W, 2, bls12_381_fp_R1,
+	 bls12_381_inv_lanes)
 
 #if defined(__clang__)
 #pragma clang attribute pop

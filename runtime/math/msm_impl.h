@@ -24,7 +24,9 @@
  * bucket is already in the pending batch waits for the next batch; only
  * when too many wait does it go to an XYZZ overflow bucket, so adversarial
  * inputs (all points in one bucket) cost XYZZ speed, never more. Narrow
- * windows use XYZZ buckets only.
+ * windows use XYZZ buckets only. Where the includer defines MSM_FLUSH_X8
+ * (the ADX build) and the CPU has AVX-512 IFMA, batches are applied eight
+ * additions at a time (msm_flush_ifma.c).
  *
  * GLV (glv.h): each point P with scalar k is loaded as P and phi(P) with
  * the two 128-bit halves of k (sign folded into the point), which halves

@@ -57,6 +57,9 @@
 #define MSM_PHI_X(r, x, beta) bls12_381_fp_mul(r, x, beta)
 #define FR bls12_381_fr
 #define FR_NBITS BLS12_381_FR_BITS
+#if defined(ZKM_USE_ADX) && ZKM_HAVE_IFMA_KERNELS
+#define MSM_FLUSH_X8 zkm_bls12_381_g1_flush_ifma
+#endif
 #include "msm_impl.h"
 #undef EC
 #undef EF
@@ -64,6 +67,7 @@
 #undef MSM_PHI_X
 #undef FR
 #undef FR_NBITS
+#undef MSM_FLUSH_X8
 
 #define EC bls12_381_g2
 #define EF bls12_381_fp2
@@ -72,6 +76,9 @@
 			       bls12_381_fp_mul(&(r)->c1, &(x)->c1, beta))
 #define FR bls12_381_fr
 #define FR_NBITS BLS12_381_FR_BITS
+#if defined(ZKM_USE_ADX) && ZKM_HAVE_IFMA_KERNELS
+#define MSM_FLUSH_X8 zkm_bls12_381_g2_flush_ifma
+#endif
 #include "msm_impl.h"
 #undef EC
 #undef EF
@@ -79,6 +86,7 @@
 #undef MSM_PHI_X
 #undef FR
 #undef FR_NBITS
+#undef MSM_FLUSH_X8
 
 int ZKM_CAT(zkm_msm_kernel_, ZKM_ISA)(int curve, const struct zkm_msm_part *parts,
 				     unsigned int nparts, size_t n, unsigned int flags,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The MSM's AVX-512 IFMA flush (msm_flush_ifma.c) against the same slope
- * formulas in zkmath's scalar field code, for BN254 G1 (Fq) and G2 (Fq2):
+ * formulas in zkmath's scalar field code, for G1 and G2 of BN254 and
+ * BLS12-381:
  * batch sizes around the eight lanes, coordinates at the ends of the field
  * (0, 1, p - 1, p - 2) as well as random, and cancelled additions, whose
  * buckets must be left alone. Skipped on CPUs without IFMA; the MSMs that
@@ -17,27 +18,36 @@
 enum { CANCEL = 2, NBUCKETS = 300 };
 
 /* a coordinate: random below p, or now and then one of the field's ends */
-static void pick_fq(bn254_fq_t *r)
-{
-	uint64_t one[4] = { 1 }, two[4] = { 2 };
-
-	switch (tm_rand64() % 8) {
-	case 0:
-		bn254_fq_zero(r);
-		break;
-	case 1:
-		memcpy(r->v, one, 32);
-		break;
-	case 2:
-		tm_sub(r->v, bn254_fq_P, one, 4);
-		break;
-	case 3:
-		tm_sub(r->v, bn254_fq_P, two, 4);
-		break;
-	default:
-		tm_rand_below(r->v, bn254_fq_P, 4);
-	}
+#define PICK(F, N)								\
+static void pick_##F(F##_t *r)							\
+{										\
+	uint64_t one[N] = { 1 }, two[N] = { 2 };				\
+										\
+	switch (tm_rand64() % 8) {						\
+	case 0:									\
+		F##_zero(r);							\
+		break;								\
+	case 1:									\
+		memcpy(r->v, one, sizeof(one));					\
+		break;								\
+	case 2:									\
+		tm_sub(r->v, F##_P, one, N);					\
+		break;								\
+	case 3:									\
+		tm_sub(r->v, F##_P, two, N);					\
+		break;								\
+	default:								\
+		tm_rand_below(r->v, F##_P, N);					\
+	}									\
+}										\
+static void pick_##F##2(F##2_t *r)						\
+{										\
+	pick_##F(&r->c0);							\
+	pick_##F(&r->c1);							\
 }
+
+PICK(bn254_fq, 4)
+PICK(bls12_381_fp, 6)
 
 #define FLUSH_CHECK(EC, EF, PICK, FLUSH)					\
 static int EC##_flush_check(size_t cnt)						\
@@ -107,43 +117,31 @@ static int EC##_flush_check(size_t cnt)						\
 	return ok;								\
 }
 
-static void pick_fq2(bn254_fq2_t *r)
-{
-	pick_fq(&r->c0);
-	pick_fq(&r->c1);
-}
-
-FLUSH_CHECK(bn254_g1, bn254_fq, pick_fq, zkm_bn254_g1_flush_ifma)
-FLUSH_CHECK(bn254_g2, bn254_fq2, pick_fq2, zkm_bn254_g2_flush_ifma)
+FLUSH_CHECK(bn254_g1, bn254_fq, pick_bn254_fq, zkm_bn254_g1_flush_ifma)
+FLUSH_CHECK(bn254_g2, bn254_fq2, pick_bn254_fq2, zkm_bn254_g2_flush_ifma)
+FLUSH_CHECK(bls12_381_g1, bls12_381_fp, pick_bls12_381_fp, zkm_bls12_381_g1_flush_ifma)
+FLUSH_CHECK(bls12_381_g2, bls12_381_fp2, pick_bls12_381_fp2, zkm_bls12_381_g2_flush_ifma)
 
 static const size_t sizes[] = { 1, 7, 8, 9, 16, 63, 64, 65, 129, 256 };
 
-TEST(g1_flush_against_scalar)
-{
-	if (!zkm_use_ifma())
-		SKIP(return, "no AVX-512 IFMA on this CPU (or ZKASIC_MATH_IFMA=0)");
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
-		for (int rep = 0; rep < 20; rep++) {
-			int ok = bn254_g1_flush_check(sizes[i]);
-
-			if (!ok)
-				TH_LOG("G1 batch of %zu, try %d", sizes[i], rep);
-			ASSERT_TRUE(ok);
-		}
+#define FLUSH_TEST(EC)								\
+TEST(EC##_flush_against_scalar)							\
+{										\
+	if (!zkm_use_ifma())							\
+		SKIP(return, "no AVX-512 IFMA on this CPU (or ZKASIC_MATH_IFMA=0)"); \
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)		\
+		for (int rep = 0; rep < 20; rep++) {				\
+			int ok = EC##_flush_check(sizes[i]);			\
+										\
+			if (!ok)						\
+				TH_LOG(#EC " batch of %zu, try %d", sizes[i], rep); \
+			ASSERT_TRUE(ok);					\
+		}								\
 }
 
-TEST(g2_flush_against_scalar)
-{
-	if (!zkm_use_ifma())
-		SKIP(return, "no AVX-512 IFMA on this CPU (or ZKASIC_MATH_IFMA=0)");
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
-		for (int rep = 0; rep < 20; rep++) {
-			int ok = bn254_g2_flush_check(sizes[i]);
-
-			if (!ok)
-				TH_LOG("G2 batch of %zu, try %d", sizes[i], rep);
-			ASSERT_TRUE(ok);
-		}
-}
+FLUSH_TEST(bn254_g1)
+FLUSH_TEST(bn254_g2)
+FLUSH_TEST(bls12_381_g1)
+FLUSH_TEST(bls12_381_g2)
 
 TEST_HARNESS_MAIN

@@ -421,12 +421,12 @@ TEST(without_glv)
 
 /*
  * The ADX flush stays correct on CPUs with AVX-512 IFMA too, where the
- * eight-lane flush (msm_flush_ifma.c) is the default for BN254.
+ * eight-lane flush (msm_flush_ifma.c) is the default.
  */
 TEST(without_ifma)
 {
 	setenv("ZKASIC_MATH_IFMA", "0", 1);
-	for (int curve = 1; curve <= 2; curve++)
+	for (int curve = 1; curve <= 4; curve++)
 		for (unsigned int flags = 0; flags < 4; flags++)
 			ASSERT_TRUE(msm_check(curve, curve % 2 ? 1000 : 250, flags, 2, 0));
 	setenv("ZKASIC_MSM_WINDOW", "10", 1);
