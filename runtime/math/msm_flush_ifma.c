@@ -35,9 +35,7 @@
 #else
 #pragma GCC target("avx512f,avx512ifma")
 #endif
-#define ZKM_USE_ADX 1
-#include "fields.h"
-#include "fp2.h"
+#include "consts.h"
 #include "fq_ifma.h"
 
 /* The two base fields: 52-bit limbs (n), 64-bit words (w), constants. */
@@ -137,46 +135,47 @@ X8_INLINE void e8_store(void *base, __m512i off, __mmask8 mask, const e8_t *a,
 	}
 }
 
-/* r = 1/a lane by lane, on the scalar side. No lane is zero (no denominator is). */
-#define X8_INV_LANES(name, EF, EF2, N, W)					\
-static void name(e8_t *r, const e8_t *a, const struct fq8_field *f, int nc)	\
-{										\
-	EF2##_t v[8], tmp[16];							\
-	uint64_t limb[2][N][8];							\
-										\
-	for (int c = 0; c < nc; c++) {						\
-		fq8_t t;							\
-										\
-		fq8_reduce(&t, &a->c[c], 3, f, N);				\
-		for (unsigned int lane = 0; lane < 8; lane++)			\
-			fq8_lane(c == 0 ? v[lane].c0.v : v[lane].c1.v, &t, lane, N, W); \
-	}									\
-	if (nc == 1) {								\
-		EF##_t e[8];							\
-										\
-		for (int i = 0; i < 8; i++)					\
-			e[i] = v[i].c0;						\
-		EF##_batch_inv(e, e, 8, &tmp[0].c0);				\
-		for (int i = 0; i < 8; i++)					\
-			v[i].c0 = e[i];						\
-	} else {								\
-		EF2##_batch_inv(v, v, 8, tmp);					\
-	}									\
-	for (int c = 0; c < nc; c++) {						\
-		for (unsigned int lane = 0; lane < 8; lane++) {			\
-			uint64_t l52[N];					\
-										\
-			fq8_split52(l52, c == 0 ? v[lane].c0.v : v[lane].c1.v, N, W); \
-			for (int j = 0; j < N; j++)				\
-				limb[c][j][lane] = l52[j];			\
-		}								\
-		for (int j = 0; j < N; j++)					\
-			r->c[c].l[j] = _mm512_loadu_si512(limb[c][j]);		\
-	}									\
-}
+/*
+ * r = 1/a lane by lane: the eight lanes go out as eight elements (nc
+ * components of w words each) to @inv8, the caller's scalar batch
+ * inversion (built with MULX/ADX: its assembly and this file's AVX-512 do
+ * not share a translation unit, whose register allocation they strain).
+ * No lane is zero (no denominator is).
+ */
+X8_INLINE void e8_inv_lanes(e8_t *r, const e8_t *a, void (*inv8)(void *elems),
+			    struct x8_field F)
+{
+	uint64_t v[8][2 * FQ8_MAXL], limb[FQ8_MAXL][8];
 
-X8_INV_LANES(bn254_inv_lanes, bn254_fq, bn254_fq2, BN_N, BN_W)
-X8_INV_LANES(bls12_381_inv_lanes, bls12_381_fp, bls12_381_fp2, BLS_N, BLS_W)
+	for (int c = 0; c < F.nc; c++) {
+		fq8_t t;
+
+		fq8_reduce(&t, &a->c[c], 3, F.f, F.n);
+		for (unsigned int lane = 0; lane < 8; lane++)
+			fq8_lane(&v[lane][c * F.w], &t, lane, F.n, F.w);
+	}
+	{
+		/* packed: element i at i nc w words */
+		uint64_t packed[8 * 2 * FQ8_MAXL];
+
+		for (int i = 0; i < 8; i++)
+			memcpy(&packed[i * F.nc * F.w], v[i], 8 * F.nc * F.w);
+		inv8(packed);
+		for (int i = 0; i < 8; i++)
+			memcpy(v[i], &packed[i * F.nc * F.w], 8 * F.nc * F.w);
+	}
+	for (int c = 0; c < F.nc; c++) {
+		for (unsigned int lane = 0; lane < 8; lane++) {
+			uint64_t l52[FQ8_MAXL];
+
+			fq8_split52(l52, &v[lane][c * F.w], F.n, F.w);
+			for (int j = 0; j < F.n; j++)
+				limb[j][lane] = l52[j];
+		}
+		for (int j = 0; j < F.n; j++)
+			r->c[c].l[j] = _mm512_loadu_si512(limb[j]);
+	}
+}
 
 /* Lanes of group g that hold additions (cnt in all). */
 X8_INLINE __mmask8 x8_valid(size_t cnt, size_t g)
@@ -192,8 +191,7 @@ X8_INLINE __mmask8 x8_valid(size_t cnt, size_t g)
  * bucket is left alone: the caller empties it). Buckets are distinct.
  * Elements are 8 w nc bytes, points twice that; pre holds cnt / 8 + 1 e8_t.
  */
-X8_INLINE void x8_flush(struct x8_field F, const uint64_t *one,
-			void (*inv_lanes)(e8_t *, const e8_t *, const struct fq8_field *, int),
+X8_INLINE void x8_flush(struct x8_field F, const uint64_t *one, void (*inv8)(void *elems),
 			void *aff, const uint32_t *bidx, const void *bp, const void *num,
 			const void *den, const uint8_t *kind, unsigned int cancel, size_t cnt,
 			e8_t *pre)
@@ -216,7 +214,7 @@ X8_INLINE void x8_flush(struct x8_field F, const uint64_t *one,
 		e8_load(&d, (const uint8_t *)den + 8 * g * esz, eoff, x8_valid(cnt, g), one, F);
 		e8_mul(&acc, &acc, &d, p1, F);
 	}
-	inv_lanes(&inv, &acc, F.f, F.nc);
+	e8_inv_lanes(&inv, &acc, inv8, F);
 	for (size_t g = groups; g-- > 0;) {
 		const __mmask8 valid = x8_valid(cnt, g);
 		uint64_t b[8] = { 0 };
@@ -260,23 +258,21 @@ size_t zkm_flush_ifma_scratch(size_t bmax)
 	return (bmax / 8 + 1) * sizeof(e8_t);
 }
 
-#define X8_FLUSH(name, field, N, W, NC, ONE, INV)				\
+#define X8_FLUSH(name, field, N, W, NC, ONE)					\
 void name(void *aff, const uint32_t *bidx, const void *bp, const void *num,	\
 	  const void *den, const uint8_t *kind, unsigned int cancel, size_t cnt,	\
-	  void *scratch)							\
+	  void (*inv8)(void *elems), void *scratch)				\
 {										\
 	const struct x8_field F = { &field, N, W, NC };				\
 										\
 	pthread_once(&fq8_once, fq8_fields_init);				\
-	x8_flush(F, ONE, INV, aff, bidx, bp, num, den, kind, cancel, cnt, scratch); \
+	x8_flush(F, ONE, inv8, aff, bidx, bp, num, den, kind, cancel, cnt, scratch); \
 }
 
-X8_FLUSH(zkm_bn254_g1_flush_ifma, bn254_fq8, BN_N, BN_W, 1, bn254_fq_R1, bn254_inv_lanes)
-X8_FLUSH(zkm_bn254_g2_flush_ifma, bn254_fq8, BN_N, BN_W, 2, bn254_fq_R1, bn254_inv_lanes)
-X8_FLUSH(zkm_bls12_381_g1_flush_ifma, bls12_381_fp8, BLS_N, BLS_W, 1, bls12_381_fp_R1,
-	 bls12_381_inv_lanes)
-X8_FLUSH(zkm_bls12_381_g2_flush_ifma, bls12_381_fp8, BLS_N, BLS_W, 2, bls12_381_fp_R1,
-	 bls12_381_inv_lanes)
+X8_FLUSH(zkm_bn254_g1_flush_ifma, bn254_fq8, BN_N, BN_W, 1, bn254_fq_R1)
+X8_FLUSH(zkm_bn254_g2_flush_ifma, bn254_fq8, BN_N, BN_W, 2, bn254_fq_R1)
+X8_FLUSH(zkm_bls12_381_g1_flush_ifma, bls12_381_fp8, BLS_N, BLS_W, 1, bls12_381_fp_R1)
+X8_FLUSH(zkm_bls12_381_g2_flush_ifma, bls12_381_fp8, BLS_N, BLS_W, 2, bls12_381_fp_R1)
 
 #if defined(__clang__)
 #pragma clang attribute pop

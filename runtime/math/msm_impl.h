@@ -227,6 +227,14 @@ struct ECN(msm_scratch) {
  * doubling when the points are equal, an empty bucket when opposite.
  */
 #ifdef MSM_FLUSH_X8
+/* Eight elements inverted in place, for MSM_FLUSH_X8. */
+static void ECN(msm_inv8)(void *elems)
+{
+	EFN(t) tmp[8];
+
+	EFN(batch_inv)((EFN(t) *)elems, (EFN(t) *)elems, 8, tmp);
+}
+
 /*
  * The same with MSM_FLUSH_X8, eight additions at a time (msm_flush_ifma.c):
  * here only each addition's kind, slope numerator and denominator (1 for a
@@ -259,7 +267,8 @@ static void ECN(msm_flush_x8)(struct ECN(msm_scratch) *s, size_t cnt)
 			EFN(sub)(&num[j], &P->y, &A->y);
 		}
 	}
-	MSM_FLUSH_X8(s->aff, s->bidx, s->bp, num, s->den, s->kind, MSM_CANCEL, cnt, s->x8);
+	MSM_FLUSH_X8(s->aff, s->bidx, s->bp, num, s->den, s->kind, MSM_CANCEL, cnt,
+		     ECN(msm_inv8), s->x8);
 	for (size_t j = 0; j < cnt; j++) {
 		uint32_t b = s->bidx[j];
 
