@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Which kernel build to run: MULX/ADX where the CPU has it, and the AVX-512 IFMA flush (see kernels.h). */
+/*
+ * Which kernel build to run: MULX/ADX where the CPU has it, and the MSM's
+ * AVX-512 IFMA flush where it has that (see kernels.h).
+ */
 #include <stdlib.h>
 
 #include "kernels.h"

@@ -50,27 +50,23 @@ ZKM_DECLARE_KERNELS(adx)
 int zkm_use_ifma(void);
 /*
  * The flushes below: bucket aff[bidx[j]] += bp[j] for j < cnt (affine
- * points of the group), given each addition's slope numerator and
- * denominator and its kind (@cancel: the bucket empties, left to the
- * caller). @inv8 inverts eight base- or extension-field elements in place.
+ * points of the group, buckets distinct); cancel[j] = 1 where the bucket
+ * empties (P = -A), which the caller records. @inv8 inverts eight base- or
+ * extension-field elements in place.
  */
 /* bytes of scratch for batches of up to @bmax additions */
 size_t zkm_flush_ifma_scratch(size_t bmax);
 void zkm_bn254_g1_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
-			     const void *num, const void *den, const uint8_t *kind,
-			     unsigned int cancel, size_t cnt, void (*inv8)(void *elems),
+			     uint8_t *cancel, size_t cnt, void (*inv8)(void *elems),
 			     void *scratch);
 void zkm_bn254_g2_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
-			     const void *num, const void *den, const uint8_t *kind,
-			     unsigned int cancel, size_t cnt, void (*inv8)(void *elems),
+			     uint8_t *cancel, size_t cnt, void (*inv8)(void *elems),
 			     void *scratch);
 void zkm_bls12_381_g1_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
-				 const void *num, const void *den, const uint8_t *kind,
-				 unsigned int cancel, size_t cnt, void (*inv8)(void *elems),
+				 uint8_t *cancel, size_t cnt, void (*inv8)(void *elems),
 				 void *scratch);
 void zkm_bls12_381_g2_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
-				 const void *num, const void *den, const uint8_t *kind,
-				 unsigned int cancel, size_t cnt, void (*inv8)(void *elems),
+				 uint8_t *cancel, size_t cnt, void (*inv8)(void *elems),
 				 void *scratch);
 
 #endif /* ZKM_KERNELS_H */

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * The MSM's batch-affine flush for BN254 and BLS12-381, G1 and G2, eight
- * additions at a time with AVX-512 IFMA (fq_ifma.h). msm_impl.h's flush works out each
- * addition's kind, slope numerator and denominator; this does the rest:
- * Montgomery's trick over the denominators, run as eight interleaved
- * chains (addition j in lane j mod 8) whose eight products are inverted
- * together on the scalar side, and then the slopes and new coordinates.
+ * additions at a time with AVX-512 IFMA (fq_ifma.h): each addition's slope
+ * denominator (and whether it doubles or cancels), then Montgomery's trick
+ * over the denominators, run as eight interleaved chains (addition j in
+ * lane j mod 8) whose eight products are inverted together on the scalar
+ * side, and then the slopes and new coordinates.
  * Only entered after zkm_use_ifma().
  *
  * Bounds, in units of p, for the lazy reduction (fq8_mul gives below
@@ -135,6 +135,42 @@ X8_INLINE void e8_store(void *base, __m512i off, __mmask8 mask, const e8_t *a,
 	}
 }
 
+/* Lanes where a and b are equal (both below p, so equal limbs). */
+X8_INLINE __mmask8 e8_eq(const e8_t *a, const e8_t *b, struct x8_field F)
+{
+	__mmask8 m = 0xff;
+
+	for (int c = 0; c < F.nc; c++)
+		for (int j = 0; j < F.n; j++)
+			m &= _mm512_cmpeq_epi64_mask(a->c[c].l[j], b->c[c].l[j]);
+	return m;
+}
+
+X8_INLINE __mmask8 e8_is_zero(const e8_t *a, struct x8_field F)
+{
+	__mmask8 m = 0xff;
+
+	for (int c = 0; c < F.nc; c++)
+		for (int j = 0; j < F.n; j++)
+			m &= _mm512_cmpeq_epi64_mask(a->c[c].l[j], _mm512_setzero_si512());
+	return m;
+}
+
+/* r = b in the lanes of @mask, a elsewhere */
+X8_INLINE void e8_blend(e8_t *r, __mmask8 mask, const e8_t *a, const e8_t *b,
+			struct x8_field F)
+{
+	for (int c = 0; c < F.nc; c++)
+		for (int j = 0; j < F.n; j++)
+			r->c[c].l[j] = _mm512_mask_blend_epi64(mask, a->c[c].l[j], b->c[c].l[j]);
+}
+
+X8_INLINE void e8_one(e8_t *r, struct x8_field F)
+{
+	fq8_set(&r->c[0], F.f->one, F.n);
+	fq8_zero(&r->c[1], F.n);
+}
+
 /*
  * r = 1/a lane by lane: the eight lanes go out as eight elements (nc
  * components of w words each) to @inv8, the caller's scalar batch
@@ -185,16 +221,50 @@ X8_INLINE __mmask8 x8_valid(size_t cnt, size_t g)
 	return left >= 8 ? 0xff : (__mmask8)((1U << left) - 1);
 }
 
+/* Offsets of the buckets of group g's additions (0 past cnt). */
+X8_INLINE __m512i x8_bucket_offsets(const uint32_t *bidx, size_t cnt, size_t g, size_t psz)
+{
+	uint64_t b[8] = { 0 };
+
+	for (unsigned int i = 0; i < 8 && 8 * g + i < cnt; i++)
+		b[i] = (uint64_t)bidx[8 * g + i] * psz;
+	return _mm512_loadu_si512(b);
+}
+
+/* Scratch: per group of eight, the chain's running product and the denominators, then masks. */
+struct x8_scratch {
+	e8_t *pre, *den;
+	uint8_t *dbl, *cancel;
+};
+
+static struct x8_scratch x8_scratch_of(void *mem, size_t bmax)
+{
+	const size_t groups = bmax / 8 + 1;
+	struct x8_scratch s;
+
+	s.pre = mem;
+	s.den = s.pre + groups;
+	s.dbl = (uint8_t *)(s.den + groups);
+	s.cancel = s.dbl + groups;
+	return s;
+}
+
+size_t zkm_flush_ifma_scratch(size_t bmax)
+{
+	const size_t groups = bmax / 8 + 1;
+
+	return groups * (2 * sizeof(e8_t) + 2);
+}
+
 /*
- * bucket[bidx[j]] += bp[j] for j < cnt, with den[j] and num[j] the slope's
- * denominator and numerator (den = 1 where kind[j] is @cancel, and that
- * bucket is left alone: the caller empties it). Buckets are distinct.
- * Elements are 8 w nc bytes, points twice that; pre holds cnt / 8 + 1 e8_t.
+ * bucket[bidx[j]] += bp[j] for j < cnt (buckets distinct), affine: the
+ * slope's denominator xP - xA, or 2 yA when P = A (doubling), and where
+ * xP = xA otherwise the bucket empties: cancel[j] = 1, and the caller
+ * marks it empty. Elements are 8 w nc bytes, points twice that.
  */
-X8_INLINE void x8_flush(struct x8_field F, const uint64_t *one, void (*inv8)(void *elems),
-			void *aff, const uint32_t *bidx, const void *bp, const void *num,
-			const void *den, const uint8_t *kind, unsigned int cancel, size_t cnt,
-			e8_t *pre)
+X8_INLINE void x8_flush(struct x8_field F, void (*inv8)(void *elems), void *aff,
+			const uint32_t *bidx, const void *bp, uint8_t *cancel, size_t cnt,
+			void *scratch)
 {
 	const size_t esz = 8 * (size_t)F.w * (size_t)F.nc, psz = 2 * esz;
 	const size_t groups = (cnt + 7) / 8;
@@ -205,42 +275,70 @@ X8_INLINE void x8_flush(struct x8_field F, const uint64_t *one, void (*inv8)(voi
 	const uint64_t *p1 = F.f->p[1], *p4 = F.f->p[4];
 	/* reductions: l, x3, y3 fit in 2 p (x3, y3: 4 p) in the base field, 8 p in Fq2 */
 	const unsigned int kl = F.nc == 1 ? 1 : 3, kxy = F.nc == 1 ? 2 : 3;
-	e8_t acc, inv, d, dinv, l, l2, xa, ya, xp, t, x3, y3;
+	const struct x8_scratch S = x8_scratch_of(scratch, cnt);
+	e8_t one, acc, inv, d, dinv, l, l2, xa, ya, xp, yp, t, x3, y3;
 
-	fq8_set(&acc.c[0], F.f->one, F.n);
-	fq8_zero(&acc.c[1], F.n);
+	e8_one(&one, F);
+	e8_copy(&acc, &one, F);
+	/* denominators, and the chains' running products */
 	for (size_t g = 0; g < groups; g++) {
-		e8_copy(&pre[g], &acc, F);
-		e8_load(&d, (const uint8_t *)den + 8 * g * esz, eoff, x8_valid(cnt, g), one, F);
+		const __mmask8 valid = x8_valid(cnt, g);
+		const __m512i boff = x8_bucket_offsets(bidx, cnt, g, psz);
+		const uint8_t *pg = (const uint8_t *)bp + 8 * g * psz;
+		__mmask8 eqx, dbl = 0;
+
+		e8_load(&xa, aff, boff, valid, zero, F);
+		e8_load(&xp, pg, poff, valid, zero, F);
+		e8_sub(&d, &xp, &xa, p1, F);
+		e8_reduce(&d, &d, 1, F);
+		eqx = e8_eq(&xa, &xp, F) & valid;
+		if (eqx) {
+			e8_load(&ya, (const uint8_t *)aff + esz, boff, eqx, zero, F);
+			e8_load(&yp, pg + esz, poff, eqx, zero, F);
+			dbl = eqx & e8_eq(&ya, &yp, F) & (__mmask8)~e8_is_zero(&ya, F);
+			e8_add(&t, &ya, &ya, F);
+			e8_reduce(&t, &t, 1, F);
+			e8_blend(&d, dbl, &d, &t, F);
+		}
+		/* cancelled and unused lanes divide by 1 */
+		e8_blend(&d, (__mmask8)((eqx & ~dbl) | ~valid), &d, &one, F);
+		S.dbl[g] = dbl;
+		S.cancel[g] = eqx & ~dbl;
+		e8_copy(&S.den[g], &d, F);
+		e8_copy(&S.pre[g], &acc, F);
 		e8_mul(&acc, &acc, &d, p1, F);
 	}
 	e8_inv_lanes(&inv, &acc, inv8, F);
 	for (size_t g = groups; g-- > 0;) {
-		const __mmask8 valid = x8_valid(cnt, g);
-		uint64_t b[8] = { 0 };
-		__mmask8 put = 0;
+		const __mmask8 put = x8_valid(cnt, g) & (__mmask8)~S.cancel[g];
+		const uint8_t *pg = (const uint8_t *)bp + 8 * g * psz;
 		__m512i boff;
 
-		for (unsigned int i = 0; i < 8 && 8 * g + i < cnt; i++) {
-			b[i] = (uint64_t)bidx[8 * g + i] * psz;
-			if (kind[8 * g + i] != cancel)
-				put |= (__mmask8)(1U << i);
-		}
-		boff = _mm512_loadu_si512(b);
-
+		for (unsigned int i = 0; i < 8 && 8 * g + i < cnt; i++)
+			cancel[8 * g + i] = (S.cancel[g] >> i) & 1;
 		/* 1/den[j] = inv * (product of the lane's earlier ones); inv /= den */
-		e8_load(&d, (const uint8_t *)den + 8 * g * esz, eoff, valid, one, F);
-		e8_mul(&dinv, &pre[g], &inv, p4, F);
-		e8_mul(&inv, &inv, &d, p1, F);
+		e8_mul(&dinv, &S.pre[g], &inv, p4, F);
+		e8_mul(&inv, &inv, &S.den[g], p1, F);
 		if (!put)
 			continue;
 
-		e8_load(&t, (const uint8_t *)num + 8 * g * esz, eoff, put, zero, F);
-		e8_mul(&l, &dinv, &t, p1, F);
-		e8_reduce(&l, &l, kl, F);
+		boff = x8_bucket_offsets(bidx, cnt, g, psz);
 		e8_load(&xa, aff, boff, put, zero, F);
 		e8_load(&ya, (const uint8_t *)aff + esz, boff, put, zero, F);
-		e8_load(&xp, (const uint8_t *)bp + 8 * g * psz, poff, put, zero, F);
+		e8_load(&xp, pg, poff, put, zero, F);
+		e8_load(&yp, pg + esz, poff, put, zero, F);
+		/* numerator yP - yA, or 3 xA^2 when doubling */
+		e8_sub(&t, &yp, &ya, p1, F);
+		e8_reduce(&t, &t, 1, F);
+		if (S.dbl[g]) {
+			e8_mul(&l2, &xa, &xa, p1, F);
+			e8_add(&l, &l2, &l2, F);
+			e8_add(&l, &l, &l2, F);
+			e8_reduce(&l, &l, 3, F);
+			e8_blend(&t, S.dbl[g], &t, &l, F);
+		}
+		e8_mul(&l, &dinv, &t, p1, F);
+		e8_reduce(&l, &l, kl, F);
 		/* x3 = l^2 - xA - xP, y3 = l (xA - x3) - yA */
 		e8_mul(&l2, &l, &l, p1, F);
 		e8_add(&t, &xa, &xp, F);
@@ -253,26 +351,20 @@ X8_INLINE void x8_flush(struct x8_field F, const uint64_t *one, void (*inv8)(voi
 	}
 }
 
-size_t zkm_flush_ifma_scratch(size_t bmax)
-{
-	return (bmax / 8 + 1) * sizeof(e8_t);
-}
-
-#define X8_FLUSH(name, field, N, W, NC, ONE)					\
-void name(void *aff, const uint32_t *bidx, const void *bp, const void *num,	\
-	  const void *den, const uint8_t *kind, unsigned int cancel, size_t cnt,	\
+#define X8_FLUSH(name, field, N, W, NC)						\
+void name(void *aff, const uint32_t *bidx, const void *bp, uint8_t *cancel, size_t cnt, \
 	  void (*inv8)(void *elems), void *scratch)				\
 {										\
 	const struct x8_field F = { &field, N, W, NC };				\
 										\
 	pthread_once(&fq8_once, fq8_fields_init);				\
-	x8_flush(F, ONE, inv8, aff, bidx, bp, num, den, kind, cancel, cnt, scratch); \
+	x8_flush(F, inv8, aff, bidx, bp, cancel, cnt, scratch);			\
 }
 
-X8_FLUSH(zkm_bn254_g1_flush_ifma, bn254_fq8, BN_N, BN_W, 1, bn254_fq_R1)
-X8_FLUSH(zkm_bn254_g2_flush_ifma, bn254_fq8, BN_N, BN_W, 2, bn254_fq_R1)
-X8_FLUSH(zkm_bls12_381_g1_flush_ifma, bls12_381_fp8, BLS_N, BLS_W, 1, bls12_381_fp_R1)
-X8_FLUSH(zkm_bls12_381_g2_flush_ifma, bls12_381_fp8, BLS_N, BLS_W, 2, bls12_381_fp_R1)
+X8_FLUSH(zkm_bn254_g1_flush_ifma, bn254_fq8, BN_N, BN_W, 1)
+X8_FLUSH(zkm_bn254_g2_flush_ifma, bn254_fq8, BN_N, BN_W, 2)
+X8_FLUSH(zkm_bls12_381_g1_flush_ifma, bls12_381_fp8, BLS_N, BLS_W, 1)
+X8_FLUSH(zkm_bls12_381_g2_flush_ifma, bls12_381_fp8, BLS_N, BLS_W, 2)
 
 #if defined(__clang__)
 #pragma clang attribute pop

@@ -221,11 +221,6 @@ struct ECN(msm_scratch) {
 	void *x8;		/* MSM_FLUSH_X8's scratch when it is used, else NULL */
 };
 
-/*
- * Apply the pending batch: bucket[bidx[j]] += bp[j] in affine coordinates,
- * all slopes' denominators inverted at once (Montgomery's trick). Equal x:
- * doubling when the points are equal, an empty bucket when opposite.
- */
 #ifdef MSM_FLUSH_X8
 /* Eight elements inverted in place, for MSM_FLUSH_X8. */
 static void ECN(msm_inv8)(void *elems)
@@ -235,50 +230,25 @@ static void ECN(msm_inv8)(void *elems)
 	EFN(batch_inv)((EFN(t) *)elems, (EFN(t) *)elems, 8, tmp);
 }
 
-/*
- * The same with MSM_FLUSH_X8, eight additions at a time (msm_flush_ifma.c):
- * here only each addition's kind, slope numerator and denominator (1 for a
- * cancellation, so the inversion chains need no zero test).
- */
+/* msm_flush below with MSM_FLUSH_X8 (msm_flush_ifma.c): kind[j] = 1 where a bucket empties. */
 static void ECN(msm_flush_x8)(struct ECN(msm_scratch) *s, size_t cnt)
 {
-	EFN(t) *num = s->tmp;
-
-	for (size_t j = 0; j < cnt; j++) {
-		const ECN(aff_t) *A = &s->aff[s->bidx[j]], *P = &s->bp[j];
-
-		if (EFN(eq)(&A->x, &P->x)) {
-			if (EFN(eq)(&A->y, &P->y) && !EFN(is_zero)(&A->y)) {
-				EFN(t) t;
-
-				s->kind[j] = MSM_DBL;
-				EFN(dbl)(&s->den[j], &A->y);
-				EFN(sqr)(&t, &A->x);
-				EFN(dbl)(&num[j], &t);
-				EFN(add)(&num[j], &num[j], &t);
-			} else {
-				s->kind[j] = MSM_CANCEL;
-				EFN(one)(&s->den[j]);
-				EFN(zero)(&num[j]);
-			}
-		} else {
-			s->kind[j] = MSM_ADD;
-			EFN(sub)(&s->den[j], &P->x, &A->x);
-			EFN(sub)(&num[j], &P->y, &A->y);
-		}
-	}
-	MSM_FLUSH_X8(s->aff, s->bidx, s->bp, num, s->den, s->kind, MSM_CANCEL, cnt,
-		     ECN(msm_inv8), s->x8);
+	MSM_FLUSH_X8(s->aff, s->bidx, s->bp, s->kind, cnt, ECN(msm_inv8), s->x8);
 	for (size_t j = 0; j < cnt; j++) {
 		uint32_t b = s->bidx[j];
 
 		s->state[b] &= ~MSM_BUSY;
-		if (s->kind[j] == MSM_CANCEL)
+		if (s->kind[j])
 			s->state[b] &= ~MSM_AFF;
 	}
 }
 #endif
 
+/*
+ * Apply the pending batch: bucket[bidx[j]] += bp[j] in affine coordinates,
+ * all slopes' denominators inverted at once (Montgomery's trick). Equal x:
+ * doubling when the points are equal, an empty bucket when opposite.
+ */
 static void ECN(msm_flush)(struct ECN(msm_scratch) *s, size_t cnt)
 {
 #ifdef MSM_FLUSH_X8
