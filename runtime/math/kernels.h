@@ -56,17 +56,14 @@ int zkm_use_ifma(void);
  */
 /* bytes of scratch for batches of up to @bmax additions */
 size_t zkm_flush_ifma_scratch(size_t bmax);
-void zkm_bn254_g1_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
-			     uint8_t *cancel, size_t cnt, void (*inv8)(void *elems),
-			     void *scratch);
-void zkm_bn254_g2_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
-			     uint8_t *cancel, size_t cnt, void (*inv8)(void *elems),
-			     void *scratch);
-void zkm_bls12_381_g1_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
-				 uint8_t *cancel, size_t cnt, void (*inv8)(void *elems),
-				 void *scratch);
-void zkm_bls12_381_g2_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,
-				 uint8_t *cancel, size_t cnt, void (*inv8)(void *elems),
-				 void *scratch);
+#define ZKM_DECLARE_IFMA_FLUSH(group)						\
+void zkm_##group##_flush_ifma(void *aff, const uint32_t *bidx, const void *bp,	\
+			      uint8_t *cancel, size_t cnt, void (*inv8)(void *elems), \
+			      void *scratch);
+
+ZKM_DECLARE_IFMA_FLUSH(bn254_g1)
+ZKM_DECLARE_IFMA_FLUSH(bn254_g2)
+ZKM_DECLARE_IFMA_FLUSH(bls12_381_g1)
+ZKM_DECLARE_IFMA_FLUSH(bls12_381_g2)
 
 #endif /* ZKM_KERNELS_H */

@@ -181,30 +181,23 @@ X8_INLINE void e8_one(e8_t *r, struct x8_field F)
 X8_INLINE void e8_inv_lanes(e8_t *r, const e8_t *a, void (*inv8)(void *elems),
 			    struct x8_field F)
 {
-	uint64_t v[8][2 * FQ8_MAXL], limb[FQ8_MAXL][8];
+	/* element i (nc components of w words) at i nc w words, as inv8 takes them */
+	uint64_t v[8 * 2 * FQ8_MAXL], limb[FQ8_MAXL][8];
+	const int ew = F.nc * F.w;
 
 	for (int c = 0; c < F.nc; c++) {
 		fq8_t t;
 
 		fq8_reduce(&t, &a->c[c], 3, F.f, F.n);
 		for (unsigned int lane = 0; lane < 8; lane++)
-			fq8_lane(&v[lane][c * F.w], &t, lane, F.n, F.w);
+			fq8_lane(&v[lane * ew + c * F.w], &t, lane, F.n, F.w);
 	}
-	{
-		/* packed: element i at i nc w words */
-		uint64_t packed[8 * 2 * FQ8_MAXL];
-
-		for (int i = 0; i < 8; i++)
-			memcpy(&packed[i * F.nc * F.w], v[i], 8 * F.nc * F.w);
-		inv8(packed);
-		for (int i = 0; i < 8; i++)
-			memcpy(v[i], &packed[i * F.nc * F.w], 8 * F.nc * F.w);
-	}
+	inv8(v);
 	for (int c = 0; c < F.nc; c++) {
 		for (unsigned int lane = 0; lane < 8; lane++) {
 			uint64_t l52[FQ8_MAXL];
 
-			fq8_split52(l52, &v[lane][c * F.w], F.n, F.w);
+			fq8_split52(l52, &v[lane * ew + c * F.w], F.n, F.w);
 			for (int j = 0; j < F.n; j++)
 				limb[j][lane] = l52[j];
 		}

@@ -463,15 +463,13 @@ static int ECN(msm_scratch_alloc)(struct ECN(msm_scratch) *s, unsigned int c)
 		s->aff = malloc(nb * sizeof(*s->aff));
 		s->bidx = malloc(bmax * sizeof(*s->bidx));
 		s->bp = malloc(bmax * sizeof(*s->bp));
-		s->den = malloc(bmax * sizeof(*s->den));
-		s->tmp = malloc(bmax * sizeof(*s->tmp));
 		s->kind = malloc(bmax);
 		s->didx = malloc(bmax / 2 * sizeof(*s->didx) + 1);
 		s->dp = malloc(bmax / 2 * sizeof(*s->dp) + 1);
-		if (!s->aff || !s->bidx || !s->bp || !s->den || !s->tmp || !s->kind ||
-		    !s->didx || !s->dp)
+		if (!s->aff || !s->bidx || !s->bp || !s->kind || !s->didx || !s->dp)
 			goto fail;
 #ifdef MSM_FLUSH_X8
+		/* the eight-lane flush keeps its denominators in its own scratch */
 		if (zkm_use_ifma()) {
 			size_t bytes = (zkm_flush_ifma_scratch(bmax) + 63) & ~(size_t)63;
 
@@ -480,6 +478,12 @@ static int ECN(msm_scratch_alloc)(struct ECN(msm_scratch) *s, unsigned int c)
 				goto fail;
 		}
 #endif
+		if (!s->x8) {
+			s->den = malloc(bmax * sizeof(*s->den));
+			s->tmp = malloc(bmax * sizeof(*s->tmp));
+			if (!s->den || !s->tmp)
+				goto fail;
+		}
 	}
 	if (s->xyzz && s->state)
 		return 0;
