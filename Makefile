@@ -38,7 +38,7 @@ LIBZKASIC := $(B)/lib/libzkasic.a
 LIBZKASIC_SO := $(B)/lib/libzkasic.so
 LIBEMU := $(B)/lib/libzkasic-emu.a
 
-.PHONY: all userspace module test check check-host check-vm check-cli check-groth16 check-asan check-fuzz check-hotplug report-faults setup demo clean \
+.PHONY: all userspace module test check check-host check-vm check-cli check-groth16 check-fleet proverd-demo check-asan check-fuzz check-hotplug report-faults setup demo clean \
 	kselftest-headers check-style
 all: userspace module
 
@@ -125,6 +125,13 @@ check-cli: all
 check-hotplug: all
 	tests/run-hotplug-tests $(or $(ZKASIC_UNPLUG_CYCLES),3)
 
+# The proving service as a fleet: PostgreSQL, workers on the host and in
+# the VM, many clients; then the same under faults (kill -9, PostgreSQL
+# restart, device resets and a hang).
+check-fleet: all
+	tests/run-proverd-cluster-tests
+	tests/run-proverd-fault-tests
+
 # Issue-6 figures: faults injected and recovered, fuzzing, unplugs, leaks.
 report-faults: all
 	tests/run-fault-report
@@ -157,6 +164,12 @@ test: setup
 demo: setup
 	$(MAKE) all
 	tools/zkasic-demo
+
+# PostgreSQL, three zkasic-proverd workers (two on the host, one in the VM
+# on the emulated ASIC) and clients submitting many jobs: the throughput.
+proverd-demo: setup
+	$(MAKE) all
+	tools/proverd-demo
 
 clean:
 	rm -rf $(B)
