@@ -131,6 +131,7 @@ check-hotplug: all
 check-fleet: all
 	tests/run-proverd-cluster-tests
 	tests/run-proverd-fault-tests
+	tests/run-exporter-tests
 
 # Issue-6 figures: faults injected and recovered, fuzzing, unplugs, leaks.
 report-faults: all
