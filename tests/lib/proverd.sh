@@ -38,15 +38,20 @@ pd_expected_public() {
 		"$WORK/$1/w$2.json" "$3"
 }
 
-# PostgreSQL: a private cluster in $WORK/pg, listening on loopback and on
-# the VMs' links (10.77.0.0/16).
+# PostgreSQL: a private cluster (tools/pg-local) in a directory under /tmp
+# (the postgres user must reach it), listening on every interface so that
+# workers in VMs reach it over their links: PG_VM_URL, with @HOST@ for the
+# host's address on the VM's link.
 PG_PORT=${PG_PORT:-55432}
+PG_DIR=
 pd_pg_start() {
-	"$TOP/tools/pg-local" start "$WORK/pg" --port "$PG_PORT" --listen '*' \
-		--allow 10.77.0.0/16 >/dev/null || return 1
-	PG_URL=$("$TOP/tools/pg-local" url "$WORK/pg")
+	[ -n "$PG_DIR" ] || PG_DIR=$(mktemp -d /tmp/zkasic-pg.XXXXXX) || return 1
+	chmod 755 "$PG_DIR"
+	"$TOP/tools/pg-local" start "$PG_DIR" --port "$PG_PORT" --listen '*' >/dev/null || return 1
+	PG_URL=$("$TOP/tools/pg-local" url "$PG_DIR")
+	PG_VM_URL="host=@HOST@ port=$PG_PORT user=postgres dbname=postgres"
 }
-pd_pg_stop() { "$TOP/tools/pg-local" stop "$WORK/pg" >/dev/null 2>&1; }
+pd_pg_stop() { [ -z "$PG_DIR" ] || "$TOP/tools/pg-local" stop "$PG_DIR" >/dev/null 2>&1; }
 pd_psql() { psql -X -q -t -A -d "$PG_URL" -c "$1"; }
 
 # pd_worker NAME PORT ARGS...: a worker on the host with its HTTP API on
@@ -164,4 +169,5 @@ pd_cleanup() {
 	for p in $PIDS; do kill -CONT "$p" 2>/dev/null; kill -TERM "$p" 2>/dev/null; done
 	for p in $PIDS $VM_PIDS; do wait "$p" 2>/dev/null; done
 	pd_pg_stop
+	[ -z "$PG_DIR" ] || rm -rf "$PG_DIR"
 }
