@@ -29,6 +29,7 @@
 #define POOL_MAX 32
 
 static const char schema_sql[] =
+	"SET client_min_messages = warning;"
 	"BEGIN;"
 	"SELECT pg_advisory_xact_lock(7021980112);"
 	"CREATE TABLE IF NOT EXISTS zkasic_jobs ("
@@ -524,8 +525,8 @@ static int pg_finish(struct store *s, struct pd_worker *w, struct claimed_job *j
 					res->verified ? "true" : "false" };
 
 		r = pg_run(p, &pw->conn,
-			   "UPDATE zkasic_jobs SET state = 'done', proof = $3::jsonb,"
-			   " public = $4::jsonb, proof_file = $3, public_file = $4,"
+			   "UPDATE zkasic_jobs SET state = 'done', proof = $3::text::jsonb,"
+			   " public = $4::text::jsonb, proof_file = $3::text, public_file = $4::text,"
 			   " prove_ms = $5::double precision, verify_ms = $6::double precision,"
 			   " joules = $7::double precision, verified = $8::boolean, error = NULL,"
 			   " finished_at = now(), witness = NULL, lease_until = NULL"
