@@ -41,7 +41,7 @@ LIBZKASIC := $(B)/lib/libzkasic.a
 LIBZKASIC_SO := $(B)/lib/libzkasic.so
 LIBEMU := $(B)/lib/libzkasic-emu.a
 
-.PHONY: all userspace module test check check-host check-vm check-cli check-groth16 check-asan check-fuzz check-hotplug report-faults setup demo clean \
+.PHONY: all userspace module test check check-host check-vm check-cli check-groth16 check-asan check-fuzz check-hotplug check-proverd report-faults setup demo clean \
 	kselftest-headers check-style
 all: userspace module
 
@@ -161,7 +161,16 @@ check-asan:
 		$(B)/asan/bin/zkasic-run
 	tests/run-asan-tests $(B)/asan
 
-CHECKS := check-host check-asan check-fuzz check-style check-vm check-hotplug check-cli check-groth16
+# zkasic-proverd on the CPU backend with a private PostgreSQL (tools/pg-local):
+# standalone, hostile input (also under ASan+UBSan), a cluster of workers
+# with a kill -9 and a PostgreSQL restart; proofs verified by snarkjs.
+check-proverd: $(PROVERD)
+	$(MAKE) B=$(B)/asan EXTRA_CFLAGS="$(SAN_FLAGS)" MATH_CFLAGS="-O1 -g" \
+		$(B)/asan/bin/zkasic-proverd
+	tests/run-proverd-tests --asan $(B)/asan/bin/zkasic-proverd
+
+CHECKS := check-host check-asan check-fuzz check-style check-vm check-hotplug check-cli check-groth16 \
+	check-proverd
 # One after another, each timed, so a slow or failing stage shows in CI logs.
 check:
 	@for t in $(CHECKS); do s=$$(date +%s); \
