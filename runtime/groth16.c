@@ -31,6 +31,8 @@
  * permutes A, B, C into the device's order and P back into snarkjs's.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -379,8 +381,60 @@ static int point_to_standard(const struct zk_zkey *z, int curve, const uint8_t *
 			    "Groth16: proof point");
 }
 
-int zk_groth16_prove(struct zk_ctx *ctx, const struct zk_zkey *z, const struct zk_wtns *w,
-		     struct zk_groth16_proof *proof, struct zk_groth16_stats *stats)
+int zk_wtns_check(const struct zk_zkey *z, const struct zk_wtns *w)
+{
+	if (w->n8 != z->n8r || memcmp(w->q, z->r, z->n8r))
+		return zk_fail(-EINVAL, "Groth16: the witness is for another curve than the key");
+	if (w->n != z->n_vars)
+		return zk_fail(-EINVAL, "Groth16: the witness has %u values, the circuit %u",
+			       w->n, z->n_vars);
+	if (!fr_is_one(w->values))
+		return zk_fail(-EINVAL, "Groth16: the witness's first value is not 1");
+	return 0;
+}
+
+/* A circuit's MSM bases resident on a context's devices. */
+enum { RB_A, RB_B1, RB_B2, RB_C, RB_H, RB_COUNT };
+
+struct zk_groth16_prover {
+	struct zk_ctx *ctx;
+	const struct zk_zkey *z;
+	pthread_rwlock_t lock;		/* readers prove, a writer reloads */
+	unsigned int generation;	/* bumped by every reload */
+	struct zk_bases *b[RB_COUNT];	/* NULL on the CPU (or for C if empty) */
+};
+
+/* The four witness MSMs on resident bases, on a thread of their own. */
+struct witness_msms {
+	struct zk_ctx *ctx;
+	struct zk_bases *const *b;
+	const uint8_t *w, *priv;
+	uint8_t *pa, *pb1, *pb2, *pc;
+	int ret;
+	char msg[256];
+};
+
+static void *witness_msms_run(void *arg)
+{
+	struct witness_msms *m = arg;
+	int ret;
+
+	ret = zk_msm_bases(m->ctx, m->b[RB_A], m->w, 0, m->pa);
+	if (!ret)
+		ret = zk_msm_bases(m->ctx, m->b[RB_B1], m->w, 0, m->pb1);
+	if (!ret)
+		ret = zk_msm_bases(m->ctx, m->b[RB_B2], m->w, 0, m->pb2);
+	if (!ret && m->b[RB_C])
+		ret = zk_msm_bases(m->ctx, m->b[RB_C], m->priv, 0, m->pc);
+	if (ret)
+		snprintf(m->msg, sizeof(m->msg), "%s", zk_last_error());
+	m->ret = ret;
+	return NULL;
+}
+
+static int prove(struct zk_ctx *ctx, const struct zk_zkey *z, const struct zk_wtns *w,
+		 struct zk_bases *const *rb, struct zk_groth16_proof *proof,
+		 struct zk_groth16_stats *stats)
 {
 	uint8_t pa[2 * ZK_MAX_N8], pb1[2 * ZK_MAX_N8], pb2[4 * ZK_MAX_N8], pc[2 * ZK_MAX_N8];
 	uint8_t ph[2 * ZK_MAX_N8];
@@ -397,13 +451,9 @@ int zk_groth16_prove(struct zk_ctx *ctx, const struct zk_zkey *z, const struct z
 	int ret;
 
 	memset(proof, 0, sizeof(*proof));
-	if (w->n8 != z->n8r || memcmp(w->q, z->r, z->n8r))
-		return zk_fail(-EINVAL, "Groth16: the witness is for another curve than the key");
-	if (w->n != z->n_vars)
-		return zk_fail(-EINVAL, "Groth16: the witness has %u values, the circuit %u",
-			       w->n, z->n_vars);
-	if (!fr_is_one(w->values))
-		return zk_fail(-EINVAL, "Groth16: the witness's first value is not 1");
+	ret = zk_wtns_check(z, w);
+	if (ret)
+		return ret;
 
 	/* The coset shift and the order the device's NTT sees the domain in. */
 	fr_root(z->fr, z->r, 5, z->log_domain + 1, job.shift);
@@ -463,6 +513,32 @@ int zk_groth16_prove(struct zk_ctx *ctx, const struct zk_zkey *z, const struct z
 			ret = zk_msm_sum(ctx, z->g1, parts, 3, ZKM_MSM_POINTS_MONT, pc);
 		}
 		free(rw);
+	} else if (rb) {
+		/*
+		 * Resident bases: the witness MSMs send only scalars and run
+		 * on a thread while this one builds A, B, C and runs the NTTs;
+		 * the H MSM follows.
+		 */
+		struct witness_msms m = {
+			.ctx = ctx, .b = rb, .w = w->values, .priv = priv,
+			.pa = pa, .pb1 = pb1, .pb2 = pb2, .pc = pc,
+		};
+		pthread_t th;
+		int started;
+
+		if (!rb[RB_C])		/* no private variables: MSM(C) is infinity */
+			memset(pc, 0, sizeof(pc));
+		started = !pthread_create(&th, NULL, witness_msms_run, &m);
+		if (!started)
+			witness_msms_run(&m);
+		h_run(&job);
+		ret = job.ret;
+		if (!ret)
+			ret = zk_msm_bases(ctx, rb[RB_H], job.p, 0, ph);
+		if (started)
+			pthread_join(th, NULL);
+		if (!ret && m.ret)
+			ret = zk_fail(m.ret, "%s", m.msg);
 	} else {
 		/*
 		 * On devices the four witness MSMs are queued first and run
@@ -530,4 +606,109 @@ int zk_groth16_prove(struct zk_ctx *ctx, const struct zk_zkey *z, const struct z
 		stats->total_ms = now_ms() - t0;
 	}
 	return 0;
+}
+
+int zk_groth16_prove(struct zk_ctx *ctx, const struct zk_zkey *z, const struct zk_wtns *w,
+		     struct zk_groth16_proof *proof, struct zk_groth16_stats *stats)
+{
+	return prove(ctx, z, w, NULL, proof, stats);
+}
+
+static void prover_unload(struct zk_groth16_prover *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < RB_COUNT; i++) {
+		zk_bases_free(p->b[i]);
+		p->b[i] = NULL;
+	}
+}
+
+static int prover_load(struct zk_groth16_prover *p)
+{
+	const struct zk_zkey *z = p->z;
+	uint32_t n_priv = z->n_vars - z->n_public - 1;
+	int ret;
+
+	ret = zk_bases_load(p->ctx, z->g1, z->pts_a, z->n_vars, ZKM_MSM_POINTS_MONT,
+			    &p->b[RB_A]);
+	if (!ret)
+		ret = zk_bases_load(p->ctx, z->g1, z->pts_b1, z->n_vars, ZKM_MSM_POINTS_MONT,
+				    &p->b[RB_B1]);
+	if (!ret)
+		ret = zk_bases_load(p->ctx, z->g2, z->pts_b2, z->n_vars, ZKM_MSM_POINTS_MONT,
+				    &p->b[RB_B2]);
+	if (!ret && n_priv)
+		ret = zk_bases_load(p->ctx, z->g1, z->pts_c, n_priv, ZKM_MSM_POINTS_MONT,
+				    &p->b[RB_C]);
+	if (!ret)
+		ret = zk_bases_load(p->ctx, z->g1, z->pts_h, z->domain_size,
+				    ZKM_MSM_POINTS_MONT, &p->b[RB_H]);
+	if (ret)
+		prover_unload(p);
+	p->generation++;
+	return ret;
+}
+
+int zk_groth16_prover_new(struct zk_ctx *ctx, const struct zk_zkey *z,
+			  struct zk_groth16_prover **out)
+{
+	struct zk_groth16_prover *p;
+	int ret = 0;
+
+	*out = NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return zk_fail(-ENOMEM, "Groth16 prover");
+	p->ctx = ctx;
+	p->z = z;
+	pthread_rwlock_init(&p->lock, NULL);
+	if (zk_ctx_backend(ctx) != ZK_BACKEND_CPU)
+		ret = prover_load(p);
+	if (ret) {
+		zk_groth16_prover_free(p);
+		return ret;
+	}
+	*out = p;
+	return 0;
+}
+
+int zk_groth16_prover_prove(struct zk_groth16_prover *p, const struct zk_wtns *w,
+			    struct zk_groth16_proof *proof, struct zk_groth16_stats *stats)
+{
+	unsigned int gen;
+	int ret, tries;
+
+	if (zk_ctx_backend(p->ctx) == ZK_BACKEND_CPU)
+		return prove(p->ctx, p->z, w, NULL, proof, stats);
+	for (tries = 0;; tries++) {
+		pthread_rwlock_rdlock(&p->lock);
+		gen = p->generation;
+		ret = p->b[RB_A] ? prove(p->ctx, p->z, w, p->b, proof, stats) : -ECANCELED;
+		pthread_rwlock_unlock(&p->lock);
+		if (ret != -ECANCELED || tries == 2)
+			return ret;
+		/*
+		 * A device reset lost the resident bases (or an earlier
+		 * reload failed): load them again, once per generation, and
+		 * prove again.
+		 */
+		pthread_rwlock_wrlock(&p->lock);
+		if (p->generation == gen) {
+			prover_unload(p);
+			ret = prover_load(p);
+		}
+		pthread_rwlock_unlock(&p->lock);
+		if (ret)
+			return ret;
+	}
+}
+
+void zk_groth16_prover_free(struct zk_groth16_prover *p)
+{
+	if (!p)
+		return;
+	prover_unload(p);
+	pthread_rwlock_destroy(&p->lock);
+	free(p);
 }

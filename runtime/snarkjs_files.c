@@ -99,7 +99,7 @@ static int map_file(struct zk_mapped_file *f, const char *path)
 
 static void unmap_file(struct zk_mapped_file *f)
 {
-	if (f->data)
+	if (f->data && !f->borrowed)
 		munmap((void *)f->data, f->size);
 	f->data = NULL;
 }
@@ -321,9 +321,32 @@ void zk_zkey_sizes(const struct zk_zkey *z, uint32_t *n_vars, uint32_t *n_public
 		*log_domain = z->log_domain;
 }
 
-int zk_wtns_open(struct zk_wtns **out, const char *path)
+/* Check a witness held in w->file (mapped or borrowed) and fill @w in. */
+static int wtns_parse(struct zk_wtns *w, const char *path)
 {
 	struct section s[3];
+	int ret;
+
+	ret = read_sections(&w->file, path, "wtns", 2, s, 3);
+	if (ret)
+		return ret;
+	if (!s[1].data || s[1].size < 4)
+		return zk_fail(-EINVAL, "%s: header section 1 is missing", path);
+	w->n8 = le32(s[1].data);
+	if (w->n8 != 32 || s[1].size != 4 + w->n8 + 4)
+		return zk_fail(-EINVAL, "%s: header of %llu bytes for %u-byte elements", path,
+			       (unsigned long long)s[1].size, w->n8);
+	w->q = s[1].data + 4;
+	w->n = le32(s[1].data + 4 + w->n8);
+	ret = need_section(s, 2, (uint64_t)w->n * w->n8, path);
+	if (ret)
+		return ret;
+	w->values = s[2].data;
+	return 0;
+}
+
+int zk_wtns_open(struct zk_wtns **out, const char *path)
+{
 	struct zk_wtns *w;
 	int ret;
 
@@ -332,33 +355,37 @@ int zk_wtns_open(struct zk_wtns **out, const char *path)
 	if (!w)
 		return zk_fail(-ENOMEM, "wtns");
 	ret = map_file(&w->file, path);
-	if (ret)
-		goto err;
-	ret = read_sections(&w->file, path, "wtns", 2, s, 3);
-	if (ret)
-		goto err;
-	ret = -EINVAL;
-	if (!s[1].data || s[1].size < 4) {
-		zk_fail(ret, "%s: header section 1 is missing", path);
-		goto err;
+	if (!ret)
+		ret = wtns_parse(w, path);
+	if (ret) {
+		zk_wtns_close(w);
+		return ret;
 	}
-	w->n8 = le32(s[1].data);
-	if (w->n8 != 32 || s[1].size != 4 + w->n8 + 4) {
-		zk_fail(ret, "%s: header of %llu bytes for %u-byte elements", path,
-			(unsigned long long)s[1].size, w->n8);
-		goto err;
-	}
-	w->q = s[1].data + 4;
-	w->n = le32(s[1].data + 4 + w->n8);
-	ret = need_section(s, 2, (uint64_t)w->n * w->n8, path);
-	if (ret)
-		goto err;
-	w->values = s[2].data;
 	*out = w;
 	return 0;
-err:
-	zk_wtns_close(w);
-	return ret;
+}
+
+int zk_wtns_open_mem(struct zk_wtns **out, const void *buf, size_t len)
+{
+	struct zk_wtns *w;
+	int ret;
+
+	*out = NULL;
+	if (!buf || len < 12)
+		return zk_fail(-EINVAL, "witness: truncated (%zu bytes)", len);
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return zk_fail(-ENOMEM, "wtns");
+	w->file.data = buf;
+	w->file.size = len;
+	w->file.borrowed = 1;
+	ret = wtns_parse(w, "witness");
+	if (ret) {
+		zk_wtns_close(w);
+		return ret;
+	}
+	*out = w;
+	return 0;
 }
 
 void zk_wtns_close(struct zk_wtns *w)

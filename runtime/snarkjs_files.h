@@ -16,6 +16,7 @@
 struct zk_mapped_file {
 	const uint8_t *data;
 	size_t size;
+	int borrowed;		/* the caller's memory: not unmapped */
 };
 
 struct zk_zkey {

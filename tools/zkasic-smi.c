@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <zkasic/zkasic.h>
+
 #define MAX_DEVICES	64
 #define MAX_ENGINES	32
 #define MAX_PROCS	64
@@ -68,45 +70,28 @@ static void devpath(char *out, size_t len, int minor, const char *file)
 	snprintf(out, len, "/sys/class/accel/accel%d/device/%s", minor, file);
 }
 
+/* Engine busy times and the hwmon values, through the runtime's reader. */
 static void read_busy(struct dev_state *d, unsigned long long *busy)
 {
-	char path[PATH_MAX], buf[1024], *p, *end;
+	struct zk_device_telemetry t;
 
-	devpath(path, sizeof(path), d->minor, "engine_busy_ns");
 	d->nengines = 0;
-	if (read_str(path, buf, sizeof(buf)))
+	if (zk_device_telemetry_read(d->minor, &t))
 		return;
-	for (p = buf; d->nengines < MAX_ENGINES; p = end) {
-		unsigned long long v = strtoull(p, &end, 10);
-
-		if (end == p)
-			break;
-		busy[d->nengines++] = v;
-	}
+	d->nengines = t.nengines < MAX_ENGINES ? t.nengines : MAX_ENGINES;
+	memcpy(busy, t.busy_ns, d->nengines * sizeof(*busy));
 }
 
 static void read_hwmon(struct dev_state *d)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 300];
-	struct dirent *de;
-	DIR *dh;
+	struct zk_device_telemetry t;
 
 	d->temp_mc = d->power_uw = d->energy_uj = -1;
-	devpath(dir, sizeof(dir), d->minor, "hwmon");
-	dh = opendir(dir);
-	if (!dh)
+	if (zk_device_telemetry_read(d->minor, &t))
 		return;
-	while ((de = readdir(dh))) {
-		if (strncmp(de->d_name, "hwmon", 5))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/temp1_input", dir, de->d_name);
-		d->temp_mc = read_ll(path, -1);
-		snprintf(path, sizeof(path), "%s/%s/power1_input", dir, de->d_name);
-		d->power_uw = read_ll(path, -1);
-		snprintf(path, sizeof(path), "%s/%s/energy1_input", dir, de->d_name);
-		d->energy_uj = read_ll(path, -1);
-	}
-	closedir(dh);
+	d->temp_mc = t.temp_mc;
+	d->power_uw = t.power_uw;
+	d->energy_uj = t.energy_uj;
 }
 
 /* Jobs on the hardware, summed from debugfs (root only), named by PCI slot. */

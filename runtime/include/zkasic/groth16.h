@@ -36,7 +36,17 @@ void zk_zkey_sizes(const struct zk_zkey *zkey, uint32_t *n_vars,
 
 /* Map and check a witness computed by circom's witness calculator. */
 int zk_wtns_open(struct zk_wtns **wtns, const char *path);
+/*
+ * The same checks on a witness in memory (e.g. an HTTP request's body): the
+ * buffer is borrowed, not copied, and must outlive the zk_wtns.
+ */
+int zk_wtns_open_mem(struct zk_wtns **wtns, const void *buf, size_t len);
 void zk_wtns_close(struct zk_wtns *wtns);
+/*
+ * 0 if @wtns fits @zkey: the same scalar field (curve), as many values as
+ * the circuit has variables, the first one 1; else -EINVAL with a message.
+ */
+int zk_wtns_check(const struct zk_zkey *zkey, const struct zk_wtns *wtns);
 
 /* Affine points, standard form, in the device format (see zkmath.h). */
 struct zk_groth16_proof {
@@ -64,6 +74,20 @@ struct zk_groth16_stats {
 int zk_groth16_prove(struct zk_ctx *ctx, const struct zk_zkey *zkey,
 		     const struct zk_wtns *wtns, struct zk_groth16_proof *proof,
 		     struct zk_groth16_stats *stats);
+
+/*
+ * A prover for one circuit that many threads share: on devices the key's
+ * MSM bases are made resident (zk_bases_load) once in @ctx's devices, and
+ * every proof sends only scalars (a device reset that loses them makes the
+ * next proof load them again); on the CPU it proves from the mapped key.
+ * @zkey and @ctx must outlive the prover.
+ */
+struct zk_groth16_prover;
+int zk_groth16_prover_new(struct zk_ctx *ctx, const struct zk_zkey *zkey,
+			  struct zk_groth16_prover **prover);
+int zk_groth16_prover_prove(struct zk_groth16_prover *prover, const struct zk_wtns *wtns,
+			    struct zk_groth16_proof *proof, struct zk_groth16_stats *stats);
+void zk_groth16_prover_free(struct zk_groth16_prover *prover);
 
 /* snarkjs's proof.json and public.json. */
 int zk_groth16_write_proof_json(FILE *f, const struct zk_groth16_proof *proof);

@@ -74,6 +74,25 @@ const struct zk_device_info *zk_device_info(const struct zk_device *dev);
 int zk_device_fd(const struct zk_device *dev);
 int zk_device_get_param(struct zk_device *dev, uint32_t param, uint64_t *value);
 
+/*
+ * Telemetry from the driver's sysfs and hwmon files of accel node @minor
+ * (the N of /dev/accel/accelN): what zkasic-smi shows. Values it cannot
+ * read are -1 (nengines 0); returns -ENODEV if the node does not exist.
+ */
+#define ZK_TELEMETRY_MAX_ENGINES 32
+struct zk_device_telemetry {
+	int minor;
+	char pci_slot[32];
+	long long temp_mc;	/* millidegrees Celsius */
+	long long power_uw;	/* microwatts */
+	long long energy_uj;	/* microjoules since the device appeared */
+	unsigned int nengines;
+	unsigned long long busy_ns[ZK_TELEMETRY_MAX_ENGINES];	/* cumulative */
+};
+int zk_device_telemetry_read(int minor, struct zk_device_telemetry *t);
+/* The accel minor of an open device, or -1. */
+int zk_device_minor(const struct zk_device *dev);
+
 /* ---- buffers --------------------------------------------------------- */
 
 struct zk_buffer {
