@@ -72,7 +72,10 @@ $(LIBEMU): $(EMU_OBJS)
 
 $(B)/bin/%: $(B)/tools/%.o $(LIBZKASIC)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $< $(LIBZKASIC) $(LDLIBS_RT)
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $< $(LIBZKASIC) $(LDLIBS_RT) $(TOOL_LIBS)
+
+# zkasic-verify reads snarkjs's JSON files with jansson (libjansson-dev).
+$(B)/bin/zkasic-verify: TOOL_LIBS := -ljansson
 
 # Host unit tests link everything host-side: runtime, math core, emulator core.
 $(B)/tests/host/%: $(B)/tests/host/%.o $(LIBZKASIC) $(LIBEMU)
