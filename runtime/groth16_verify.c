@@ -172,7 +172,12 @@ int zk_groth16_verify_vk(const struct zk_groth16_vk *vk, const void *pub,
 	ret = zkm_pairing_check(vk->curve, p1, p2, 4, 0);
 	if (ret == ZKM_ERANGE) {
 		/* whose point: the key's (bad input) or the proof's (invalid)? */
-		if (zkm_pairing_check(vk->curve, p1 + g1, p2 + g2, 3, 0) < 0)
+		uint8_t k1[3 * 96];
+
+		/* the key's pairs: (alpha, beta), (L, gamma), (infinity, delta) */
+		memcpy(k1, p1 + g1, 2 * g1);
+		memset(k1 + 2 * g1, 0, g1);
+		if (zkm_pairing_check(vk->curve, k1, p2 + g2, 3, 0) < 0)
 			ret = zk_fail(-EINVAL, "Groth16 verify: a verification key point is "
 				      "not on its curve or not in the order-r subgroup");
 		else

@@ -106,6 +106,10 @@ static void run_dir(const char *dir)
 	bad = proof;
 	memcpy(bad.c, proof.a, g1);
 	check(zk_groth16_verify(zkey, wtns, &bad) == -EBADMSG, "tampered C rejected", dir);
+	/* C off the curve: an invalid proof, not a bad key */
+	bad = proof;
+	bad.c[0] ^= 1;
+	check(zk_groth16_verify(zkey, wtns, &bad) == -EBADMSG, "C off the curve rejected", dir);
 	/* C at infinity */
 	bad = proof;
 	memset(bad.c, 0, g1);
