@@ -75,14 +75,14 @@ $(LIBEMU): $(EMU_OBJS)
 
 $(B)/bin/%: $(B)/tools/%.o $(LIBZKASIC)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $< $(LIBZKASIC) $(LDLIBS_RT)
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $< $(LIBZKASIC) $(LDLIBS_RT) $(TOOL_LIBS)
+
+# zkasic-verify reads snarkjs's JSON files with jansson (libjansson-dev).
+$(B)/bin/zkasic-verify: TOOL_LIBS := -ljansson
 
 # zkasic-proverd: several sources, Debian's libmicrohttpd, jansson and libpq.
-# Until the runtime has zk_groth16_verify the daemon says its proofs are
-# unverified (tools/proverd/pool.c: proof_verify).
 PROVERD_LIBS := $(shell pkg-config --libs libmicrohttpd jansson libpq 2>/dev/null)
-PROVERD_CFLAGS := $(shell pkg-config --cflags libmicrohttpd jansson libpq 2>/dev/null) \
-	$(if $(shell grep -l 'zk_groth16_verify' runtime/include/zkasic/groth16.h),-DHAVE_ZK_GROTH16_VERIFY)
+PROVERD_CFLAGS := $(shell pkg-config --cflags libmicrohttpd jansson libpq 2>/dev/null)
 $(B)/tools/proverd/%.o: tools/proverd/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ZK_CPPFLAGS) $(ZK_CFLAGS) $(PROVERD_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -c -o $@ $<

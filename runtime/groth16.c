@@ -334,7 +334,7 @@ static int combine(int curve, const uint8_t *const *points, const uint8_t *const
 }
 
 /* Montgomery to standard form for one base field element: REDC(x). */
-static void fq_from_mont(uint8_t *bytes, const uint8_t *q_bytes, unsigned int n8)
+void zk_fq_from_mont(uint8_t *bytes, const uint8_t *q_bytes, unsigned int n8)
 {
 	uint64_t t[ZK_MAX_N8 / 8 + 1] = { 0 }, q[ZK_MAX_N8 / 8], d[ZK_MAX_N8 / 8];
 	unsigned int n = n8 / 8, i, k;
@@ -374,7 +374,7 @@ static int point_to_standard(const struct zk_zkey *z, int curve, const uint8_t *
 
 	memcpy(out, mont, pb);
 	for (i = 0; i < pb; i += z->n8q)
-		fq_from_mont(out + i, z->q, z->n8q);
+		zk_fq_from_mont(out + i, z->q, z->n8q);
 	/* A cheap self-check: the math core rejects a point off the curve. */
 	fr_set_u64(one, 1);
 	return zk_fail_math(zkm_msm(curve, out, one, 1, 0, check, &one_thread),

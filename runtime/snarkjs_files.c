@@ -285,6 +285,7 @@ int zk_zkey_open(struct zk_zkey **out, const char *path)
 		ret = need_section(s, 9, z->domain_size * g1, path);
 	if (ret)
 		goto err;
+	z->ic = s[3].data;
 	z->pts_a = s[5].data;
 	z->pts_b1 = s[6].data;
 	z->pts_b2 = s[7].data;

@@ -29,6 +29,7 @@ struct zk_zkey {
 	unsigned int log_domain;
 	/* Verification key points, affine, Montgomery form (as stored). */
 	const uint8_t *alpha1, *beta1, *beta2, *gamma2, *delta1, *delta2;
+	const uint8_t *ic;		/* section 3: n_public + 1 G1 points */
 	uint32_t n_coefs;
 	const uint8_t *coefs;		/* n_coefs x {u32 m, c, s; Fr value} */
 	const uint8_t *pts_a, *pts_b1, *pts_b2, *pts_c, *pts_h;

@@ -187,15 +187,37 @@ function checkVec(f) {
   return null;
 }
 
+// e(P, Q) in Fq12 = Fq6[w]/(w^2 - v), Fq6 = Fq2[v]/(v^3 - xi): noble's Miller
+// loop, then the exact final exponent (p^12 - 1)/r (noble's own final
+// exponentiation computes a fixed power of it, so it is not used).
+function checkPairing(f) {
+  const [, curveS, flagsS, g1Hex, g2Hex, gtHex] = f;
+  const g1c = +curveS, mont = !!(+flagsS & 2);
+  const c1 = CURVES[g1c], c2 = CURVES[g1c + 1];
+  const pair = g1c === 1 ? bn254 : bls12_381;
+  const { Fp12 } = pair.fields;
+  const P = parsePoint(c1, g1Hex, mont);
+  const Q = parsePoint(c2, g2Hex, mont);
+  const p = c1.p, r = c1.G.Point.Fn.ORDER;
+  const ml = pair.pairing(P, Q, false);
+  const e = Fp12.pow(ml, (p ** 12n - 1n) / r);
+  const coeffs = [e.c0.c0, e.c0.c1, e.c0.c2, e.c1.c0, e.c1.c1, e.c1.c2]
+    .flatMap((x) => [x.c0, x.c1]);
+  const want = coeffs.map((v) => toDev(v, p, c1.fb, mont)).join('');
+  return want === gtHex ? null : `want ${want} got ${gtHex}`;
+}
+
 const lines = readFileSync(casesPath, 'utf8').split('\n').filter((l) => l.length);
 for (const line of lines) {
   const f = line.split(' ');
   const name = f[0] === 'msm' ? `msm_${CURVES[f[1]].name}_flags${f[2]}_n${f[3]}`
     : f[0] === 'ntt' ? `ntt_${FIELDS[f[1]].name}_flags${f[2]}_log${f[3]}_batch${f[4]}`
+    : f[0] === 'pair' ? `pairing_${CURVES[f[1]].name.replace('_g1', '')}_flags${f[2]}`
     : `vec_${FIELDS[f[1]].name}_op${f[2]}_flags${f[3]}_n${f[4]}`;
   let why;
   try {
-    why = f[0] === 'msm' ? checkMsm(f) : f[0] === 'ntt' ? checkNtt(f) : checkVec(f);
+    why = f[0] === 'msm' ? checkMsm(f) : f[0] === 'ntt' ? checkNtt(f)
+      : f[0] === 'pair' ? checkPairing(f) : checkVec(f);
   } catch (e) {
     why = `exception: ${e.message}`;
   }

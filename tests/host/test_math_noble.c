@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <zkasic/zkasic.h>
 #include <zkasic/zkmath.h>
 
 #include "curves.h"
@@ -153,6 +154,69 @@ out:
 	free(out);
 }
 
+/*
+ * One pairing case: e(aG1, bG2) for random a, b, as zkm_pairing gives it
+ * (Fq12 coefficients); noble recomputes it with its Miller loop and the
+ * exact final exponent (q^12 - 1)/r.
+ */
+static void noble_pairing(int g1c, unsigned int flags)
+{
+	const size_t b1 = zkm_point_bytes(g1c), b2 = zkm_point_bytes(g1c + 1);
+	const size_t fb = b1 / 2, gt = zkm_gt_bytes(g1c);
+	uint8_t g1[96], g2[192], p[96], q[192], out[576], sc[32];
+	const int mont = !!(flags & ZKM_PAIRING_MONT);
+
+	zk_curve_generator(g1c, g1);
+	zk_curve_generator(g1c + 1, g2);
+	for (int i = 0; i < 32; i++)
+		sc[i] = (uint8_t)tm_rand64();
+	sc[31] &= 0x1f;
+	if (zkm_msm(g1c, g1, sc, 1, 0, p, NULL))
+		setup_failures++;
+	for (int i = 0; i < 32; i++)
+		sc[i] = (uint8_t)tm_rand64();
+	sc[31] &= 0x1f;
+	if (zkm_msm(g1c + 1, g2, sc, 1, 0, q, NULL))
+		setup_failures++;
+	if (mont) {
+		/* every coordinate into Montgomery form */
+		for (size_t i = 0; i < b1; i += fb)
+			if (g1c == ZKM_BN254_G1) {
+				bn254_fq_t x;
+
+				bn254_fq_load(&x, p + i, 0);
+				bn254_fq_store(p + i, &x, 1);
+			} else {
+				bls12_381_fp_t x;
+
+				bls12_381_fp_load(&x, p + i, 0);
+				bls12_381_fp_store(p + i, &x, 1);
+			}
+		for (size_t i = 0; i < b2; i += fb)
+			if (g1c == ZKM_BN254_G1) {
+				bn254_fq_t x;
+
+				bn254_fq_load(&x, q + i, 0);
+				bn254_fq_store(q + i, &x, 1);
+			} else {
+				bls12_381_fp_t x;
+
+				bls12_381_fp_load(&x, q + i, 0);
+				bls12_381_fp_store(q + i, &x, 1);
+			}
+	}
+	if (zkm_pairing(g1c, p, q, flags, out))
+		setup_failures++;
+	fprintf(cases, "pair %d %u ", g1c, flags);
+	put_hex(p, b1);
+	fputc(' ', cases);
+	put_hex(q, b2);
+	fputc(' ', cases);
+	put_hex(out, gt);
+	fputc('\n', cases);
+	ncases++;
+}
+
 static void noble_vec(int field, int op, unsigned int flags, size_t n)
 {
 	size_t eb = zkm_field_bytes(field);
@@ -282,6 +346,10 @@ int main(void)
 		for (int op = ZKM_VEC_ADD; op <= ZKM_VEC_FROM_MONT; op++)
 			for (unsigned int flags = 0; flags < 2; flags++)
 				noble_vec(field, op, flags, 40);
+	}
+	for (int i = 0; i < 3; i++) {
+		noble_pairing(ZKM_BN254_G1, i == 2 ? ZKM_PAIRING_MONT : 0);
+		noble_pairing(ZKM_BLS12_381_G1, i == 2 ? ZKM_PAIRING_MONT : 0);
 	}
 	fclose(cases);
 

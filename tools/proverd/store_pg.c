@@ -177,6 +177,12 @@ static PGresult *pg_pooled(struct store_pg *p, const char *sql, int n, const cha
 	if (!c)
 		return NULL;
 	r = pg_run(p, &c, sql, n, vals, lens, fmts, err, errlen);
+	/*
+	 * A pooled connection the server dropped (a restart) fails its first
+	 * statement: open a fresh one and run it once more.
+	 */
+	if (!r && c && PQstatus(c) != CONNECTION_OK)
+		r = pg_run(p, &c, sql, n, vals, lens, fmts, err, errlen);
 	pool_put(p, c);
 	return r;
 }

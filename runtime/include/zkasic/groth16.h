@@ -89,6 +89,36 @@ int zk_groth16_prover_prove(struct zk_groth16_prover *prover, const struct zk_wt
 			    struct zk_groth16_proof *proof, struct zk_groth16_stats *stats);
 void zk_groth16_prover_free(struct zk_groth16_prover *prover);
 
+/*
+ * Groth16 verification: e(A, B) == e(alpha, beta) e(L, gamma) e(C, delta),
+ * L = IC[0] + sum pub[i] IC[i + 1], as one multi-pairing check (zkmath).
+ * Returns 0 if the proof is valid, -EBADMSG if it is not (why in
+ * zk_last_error(): a pairing mismatch, a proof point off its curve or
+ * outside its subgroup, a public input not below r), another -errno for
+ * bad arguments (wrong curve, sizes).
+ *
+ * A verification key: affine points, standard form, device format.
+ */
+struct zk_groth16_vk {
+	int curve;		/* ZKM_BN254_G1 or ZKM_BLS12_381_G1 */
+	uint32_t n_public;
+	uint8_t alpha1[96];	/* G1 */
+	uint8_t beta2[192], gamma2[192], delta2[192];	/* G2 */
+	uint8_t *ic;		/* n_public + 1 G1 points (malloc'ed) */
+};
+
+/* The verification key of @zkey; zk_groth16_vk_release() frees vk->ic. */
+int zk_groth16_vk_from_zkey(const struct zk_zkey *zkey, struct zk_groth16_vk *vk);
+void zk_groth16_vk_release(struct zk_groth16_vk *vk);
+
+/* @pub: vk->n_public scalars, 32 bytes each, little-endian, standard form. */
+int zk_groth16_verify_vk(const struct zk_groth16_vk *vk, const void *pub,
+			 const struct zk_groth16_proof *proof);
+
+/* The key from @zkey, the public inputs from @wtns (entries 1..n_public). */
+int zk_groth16_verify(const struct zk_zkey *zkey, const struct zk_wtns *wtns,
+		      const struct zk_groth16_proof *proof);
+
 /* snarkjs's proof.json and public.json. */
 int zk_groth16_write_proof_json(FILE *f, const struct zk_groth16_proof *proof);
 int zk_groth16_write_public_json(FILE *f, const struct zk_zkey *zkey,

@@ -92,6 +92,30 @@ int zkm_msm_sum(int curve, const struct zkm_msm_part *parts, unsigned int nparts
 int zkm_point_check(int curve, const void *point, unsigned int flags);
 
 /*
+ * Optimal ate pairings on BN254 and BLS12-381. @curve names the pair by
+ * either of its ids (ZKM_BN254_G1/G2 or ZKM_BLS12_381_G1/G2); @g1 holds
+ * affine G1 points, @g2 affine G2 points, in the device format (Montgomery
+ * form with ZKM_PAIRING_MONT). Every point is checked: G1 on the curve (and,
+ * on BLS12-381 whose G1 has a cofactor, in the order-r subgroup), G2 on the
+ * twist and in the order-r subgroup; a point that fails is ZKM_ERANGE.
+ * A pair with a point at infinity contributes 1.
+ *
+ * zkm_pairing_check: 1 if prod e(g1[i], g2[i]) over i < n is 1 (one shared
+ * final exponentiation), 0 if not, a negative ZKM_E* on bad input.
+ * zkm_pairing: e(g1, g2) into @out, zkm_gt_bytes(curve) bytes: the twelve
+ * base-field coefficients of Fq12 = Fq6[w]/(w^2 - v), Fq6 = Fq2[v]/(v^3 - xi)
+ * (xi = 9 + u on BN254, 1 + u on BLS12-381), Fq2 = Fq[u]/(u^2 + 1), in the
+ * order c0.c0.c0, c0.c0.c1, c0.c1.c0, ..., c1.c2.c1, same form as the input.
+ * The final exponentiation raises to (q^12 - 1) / r exactly.
+ */
+#define ZKM_PAIRING_MONT	(1U << 1)	/* = ZKM_MSM_POINTS_MONT */
+size_t zkm_gt_bytes(int curve);		/* 384, 576, 0 if unknown */
+int zkm_pairing_check(int curve, const void *g1, const void *g2, size_t n,
+		      unsigned int flags);
+int zkm_pairing(int curve, const void *g1, const void *g2, unsigned int flags,
+		void *out);
+
+/*
  * NTT in place on @batch consecutive vectors of 2^log_n elements. Root
  * w_n = g^((p-1)/n), g the field's generator (5, 7, 7); COSET evaluates on
  * g*<w_n> (or shift*<w_n> if @shift is non-NULL; COSET_SHIFT is implied);
