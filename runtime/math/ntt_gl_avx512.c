@@ -35,10 +35,36 @@
 #define V_INLINE static inline __attribute__((always_inline))
 
 typedef __m512i v8;
+/*
+ * Shifts as vector extensions and the zero-masked forms of VPMULUDQ and
+ * VPMINUQ (all lanes kept): GCC 12's unmasked intrinsics read an
+ * uninitialised "undefined" vector, which QEMU's -Winit-self reports.
+ */
+typedef unsigned long long u64x8 __attribute__((vector_size(64)));
+
+V_INLINE v8 srl32(v8 x)
+{
+	return (v8)((u64x8)x >> 32);
+}
+
+V_INLINE v8 sll32(v8 x)
+{
+	return (v8)((u64x8)x << 32);
+}
+
+V_INLINE v8 mulu32(v8 a, v8 b)
+{
+	return _mm512_maskz_mul_epu32(0xff, a, b);
+}
+
+V_INLINE v8 minu64(v8 a, v8 b)
+{
+	return _mm512_maskz_min_epu64(0xff, a, b);
+}
 
 V_INLINE v8 gl8_canon(v8 x)
 {
-	return _mm512_min_epu64(x, _mm512_sub_epi64(x, _mm512_set1_epi64((long long)GL_P)));
+	return minu64(x, _mm512_sub_epi64(x, _mm512_set1_epi64((long long)GL_P)));
 }
 
 V_INLINE v8 gl8_add(v8 a, v8 b)
@@ -66,24 +92,24 @@ V_INLINE v8 gl8_sub(v8 a, v8 b)
 V_INLINE v8 gl8_mul(v8 a, v8 b, v8 bh)
 {
 	const v8 eps = _mm512_set1_epi64((long long)GL_EPS);
-	v8 ah = _mm512_srli_epi64(a, 32);
-	v8 ll = _mm512_mul_epu32(a, b), lh = _mm512_mul_epu32(a, bh);
-	v8 hl = _mm512_mul_epu32(ah, b), hh = _mm512_mul_epu32(ah, bh);
+	v8 ah = srl32(a);
+	v8 ll = mulu32(a, b), lh = mulu32(a, bh);
+	v8 hl = mulu32(ah, b), hh = mulu32(ah, bh);
 	/* 128-bit product: no partial sum below overflows */
-	v8 t = _mm512_add_epi64(hl, _mm512_srli_epi64(ll, 32));
+	v8 t = _mm512_add_epi64(hl, srl32(ll));
 	v8 u = _mm512_add_epi64(lh, _mm512_and_si512(t, eps));
-	v8 lo = _mm512_or_si512(_mm512_slli_epi64(u, 32), _mm512_and_si512(ll, eps));
-	v8 hi = _mm512_add_epi64(_mm512_add_epi64(hh, _mm512_srli_epi64(t, 32)),
-				 _mm512_srli_epi64(u, 32));
+	v8 lo = _mm512_or_si512(sll32(u), _mm512_and_si512(ll, eps));
+	v8 hi = _mm512_add_epi64(_mm512_add_epi64(hh, srl32(t)),
+				 srl32(u));
 	/* lo - (hi >> 32) + (hi mod 2^32) * EPS */
-	v8 hh32 = _mm512_srli_epi64(hi, 32);
+	v8 hh32 = srl32(hi);
 	v8 t0 = _mm512_sub_epi64(lo, hh32);
 	__mmask8 bw = _mm512_cmplt_epu64_mask(lo, hh32);
 	v8 t1, t2;
 	__mmask8 c;
 
 	t0 = _mm512_mask_sub_epi64(t0, bw, t0, eps);
-	t1 = _mm512_mul_epu32(hi, eps);
+	t1 = mulu32(hi, eps);
 	t2 = _mm512_add_epi64(t0, t1);
 	c = _mm512_cmplt_epu64_mask(t2, t1);
 	t2 = _mm512_mask_add_epi64(t2, c, t2, eps);
@@ -174,7 +200,7 @@ static void gl_stage(uint64_t *a, unsigned int k, const uint64_t *tw, size_t b0,
 
 		for (; i + 8 <= end; i += 8) {
 			v8 vx = ld(x + i), vy = ld(y + i), vw = ld(w + i);
-			v8 vwh = _mm512_srli_epi64(vw, 32);
+			v8 vwh = srl32(vw);
 
 			if (dit)
 				bf_dit(&vx, &vy, vw, vwh);
@@ -239,7 +265,7 @@ static void gl_small3(uint64_t *x, size_t n, const uint64_t *tw2, const uint64_t
 				       tw3[3], tw3[2], tw3[1], tw3[0]);
 	const v8 w2 = _mm512_set_epi64(tw2[1], tw2[0], tw2[1], tw2[0],
 				       tw2[1], tw2[0], tw2[1], tw2[0]);
-	const v8 w3h = _mm512_srli_epi64(w3, 32), w2h = _mm512_srli_epi64(w2, 32);
+	const v8 w3h = srl32(w3), w2h = srl32(w2);
 
 	for (size_t i = 0; i < n; i += 16) {
 		v8 a = ld(x + i), b = ld(x + i + 8);
