@@ -107,7 +107,8 @@ ZKM_INLINE size_t NN(bitrev)(size_t x, unsigned int bits)
  * cache lines instead of one element per line.
  */
 #define NTT_TILE_LOG (sizeof(NT) <= 8 ? 5 : 4)
-#define NTT_TILE_MAX (1 << 10)
+/* two tiles on the stack: 16 KiB for 8- and for 32-byte elements */
+#define NTT_TILE_MAX (1 << (2 * NTT_TILE_LOG))
 
 static void NN(bitrev_tiles)(NT *a, unsigned int L, size_t m0, size_t m1)
 {
