@@ -5,16 +5,27 @@
  * BLS12-381 Fr and Goldilocks, at chosen sizes and thread counts; each
  * figure is the median of --runs runs.
  *
- *   zkasic-bench [--op msm|ntt|all] [--log2 N[,N...]] [--threads T[,T...]]
+ *   zkasic-bench [--op msm|ntt|gl-ntt|all] [--log2 N[,N...]] [--threads T[,T...]]
  *                [--runs N] [--curve bn254|bls12_381|all]
  *                [--field bn254_fr|bls12_381_fr|goldilocks|all] [--quick] [--json]
- *                [--cpu-time]
+ *                [--cpu-time] [--anchor-goldilocks PROGRAM]
  *
  * Defaults: MSM at 2^12, 2^16, 2^18, 2^20 and NTT at 2^16, 2^20, 2^22, on
  * BN254/BLS12-381 G1 and BN254 Fr/Goldilocks, with 1 and 2 threads, median
  * of 3. --quick: 2^12 and 2^16 MSM, 2^16 NTT. --json prints one object per
  * figure: {"op","curve"|"field","log2","threads","ms","runs"}.
+ *
+ * --op gl-ntt: the Goldilocks NTT at every size 2^12..2^24 (or --log2).
+ * --anchor-goldilocks PROGRAM: after each Goldilocks NTT figure, runs
+ * `PROGRAM LOG2 RUNS THREADS [cpu]`, which must time another library's
+ * forward NTT of 2^LOG2 elements the same way (median of RUNS, "cpu" with
+ * --cpu-time) and print the milliseconds on its first line; the figure is
+ * printed with that time and the ratio zkasic / other beside it (JSON keys
+ * "anchor_ms", "ratio").
  */
+#include <sys/wait.h>
+#include <unistd.h>
+#include <math.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,16 +160,84 @@ MAKE_BASES(bls12_381_g1, bls12_381_fp, bls12_381_fr)
 
 static int json;
 
-static void report(const char *op, const char *kindkey, const char *kind, unsigned int log2,
-		   unsigned int threads, double ms, int runs)
+/* @anchor: the other library's time, or < 0 for none */
+static void report2(const char *op, const char *kindkey, const char *kind, unsigned int log2,
+		    unsigned int threads, double ms, int runs, double anchor)
 {
-	if (json)
+	if (json && anchor >= 0)
+		printf("{\"op\":\"%s\",\"%s\":\"%s\",\"log2\":%u,\"threads\":%u,\"ms\":%.3f,\"runs\":%d,"
+		       "\"anchor_ms\":%.3f,\"ratio\":%.3f}\n",
+		       op, kindkey, kind, log2, threads, ms, runs, anchor, ms / anchor);
+	else if (json)
 		printf("{\"op\":\"%s\",\"%s\":\"%s\",\"log2\":%u,\"threads\":%u,\"ms\":%.3f,\"runs\":%d}\n",
 		       op, kindkey, kind, log2, threads, ms, runs);
+	else if (anchor >= 0)
+		printf("%-4s %-13s 2^%-3u threads %-3u %12.3f ms  (median of %d)  anchor %10.3f ms"
+		       "  ratio %.3f\n", op, kind, log2, threads, ms, runs, anchor, ms / anchor);
 	else
 		printf("%-4s %-13s 2^%-3u threads %-3u %12.3f ms  (median of %d)\n",
 		       op, kind, log2, threads, ms, runs);
 	fflush(stdout);
+}
+
+static void report(const char *op, const char *kindkey, const char *kind, unsigned int log2,
+		   unsigned int threads, double ms, int runs)
+{
+	report2(op, kindkey, kind, log2, threads, ms, runs, -1);
+}
+
+static const char *anchor_gl;	/* --anchor-goldilocks */
+
+/* run the anchor program for one size; its time in ms, or -1 with a message */
+static double run_anchor(const char *prog, unsigned int log2, int runs, unsigned int threads)
+{
+	char a1[16], a2[16], a3[16], out[256];
+	char *argv[] = { (char *)prog, a1, a2, a3, cpu_time ? "cpu" : NULL, NULL };
+	int fd[2], st;
+	size_t got = 0;
+	ssize_t r;
+	pid_t pid;
+	double ms;
+	char *end;
+
+	snprintf(a1, sizeof(a1), "%u", log2);
+	snprintf(a2, sizeof(a2), "%d", runs);
+	snprintf(a3, sizeof(a3), "%u", threads);
+	if (pipe(fd))
+		goto fail;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		goto fail;
+	}
+	if (pid == 0) {
+		dup2(fd[1], 1);
+		close(fd[0]);
+		close(fd[1]);
+		execv(prog, argv);
+		fprintf(stderr, "zkasic-bench: cannot run %s: %s\n", prog, strerror(errno));
+		_exit(127);
+	}
+	close(fd[1]);
+	while (got < sizeof(out) - 1 && (r = read(fd[0], out + got, sizeof(out) - 1 - got)) > 0)
+		got += r;
+	close(fd[0]);
+	out[got] = 0;
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "zkasic-bench: anchor %s 2^%u failed\n", prog, log2);
+		return -1;
+	}
+	ms = strtod(out, &end);
+	if (end == out || !isfinite(ms) || ms <= 0) {
+		fprintf(stderr, "zkasic-bench: anchor %s 2^%u printed no time\n", prog, log2);
+		return -1;
+	}
+	return ms;
+fail:
+	fprintf(stderr, "zkasic-bench: cannot start %s: %s\n", prog, strerror(errno));
+	return -1;
 }
 
 static int bench_msm(int curve, const char *name, unsigned int log2, const struct list *threads,
@@ -252,9 +331,19 @@ static int bench_ntt(int field, const char *name, unsigned int log2, const struc
 		if (err)
 			break;
 		qsort(t, runs, sizeof(double), cmp_double);
-		report("ntt", "field", name, log2, threads->v[ti], t[runs / 2], runs);
+		if (anchor_gl && field == ZKM_GOLDILOCKS) {
+			double am = run_anchor(anchor_gl, log2, runs, threads->v[ti]);
+
+			if (am < 0) {
+				err = -1;
+				break;
+			}
+			report2("ntt", "field", name, log2, threads->v[ti], t[runs / 2], runs, am);
+		} else {
+			report("ntt", "field", name, log2, threads->v[ti], t[runs / 2], runs);
+		}
 	}
-	if (err)
+	if (err > 0 || err < -1)
 		fprintf(stderr, "zkasic-bench: ntt %s 2^%u: %s\n", name, log2, zkm_strerror(err));
 	free(data);
 	free(t);
@@ -264,14 +353,17 @@ static int bench_ntt(int field, const char *name, unsigned int log2, const struc
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: zkasic-bench [--op msm|ntt|all] [--log2 N[,N...]] [--threads T[,T...]]\n"
+		"usage: zkasic-bench [--op msm|ntt|gl-ntt|all] [--log2 N[,N...]] [--threads T[,T...]]\n"
 		"                    [--runs N] [--curve bn254|bls12_381|all]\n"
 		"                    [--field bn254_fr|bls12_381_fr|goldilocks|all] [--quick] [--json]\n"
-		"                    [--cpu-time]\n"
+		"                    [--cpu-time] [--anchor-goldilocks PROGRAM]\n"
 		"Defaults: msm 2^12,16,18,20 on bn254 and bls12_381 G1; ntt 2^16,20,22 on bn254_fr\n"
 		"and goldilocks; threads 1,2; median of 3 runs. --quick: msm 2^12,16, ntt 2^16.\n"
 		"Threads 0 means all online CPUs. --cpu-time reports process CPU time instead of\n"
-		"wall-clock time (steadier on a shared machine; with T threads it is about T x wall).\n");
+		"wall-clock time (steadier on a shared machine; with T threads it is about T x wall).\n"
+		"--op gl-ntt: Goldilocks NTT at 2^12..2^24. --anchor-goldilocks PROGRAM: beside each\n"
+		"Goldilocks NTT figure, the time PROGRAM prints for `PROGRAM LOG2 RUNS THREADS [cpu]`\n"
+		"(another library's NTT, median of RUNS, ms on its first line) and the ratio.\n");
 }
 
 int main(int argc, char **argv)
@@ -299,6 +391,13 @@ int main(int argc, char **argv)
 			i++;
 		} else if (v && !strcmp(a, "--curve")) {
 			curve = v;
+			i++;
+		} else if (v && !strcmp(a, "--anchor-goldilocks")) {
+			if (access(v, X_OK)) {
+				fprintf(stderr, "zkasic-bench: %s is not an executable program\n", v);
+				return 2;
+			}
+			anchor_gl = v;
 			i++;
 		} else if (v && !strcmp(a, "--field")) {
 			field = v;
@@ -328,8 +427,13 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (!strcmp(op, "gl-ntt")) {
+		op = "ntt";
+		field = "goldilocks";
+		ntt_log = (struct list){ { 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24 }, 13 };
+	}
 	if (strcmp(op, "all") && strcmp(op, "msm") && strcmp(op, "ntt")) {
-		fprintf(stderr, "zkasic-bench: --op must be msm, ntt or all\n");
+		fprintf(stderr, "zkasic-bench: --op must be msm, ntt, gl-ntt or all\n");
 		return 2;
 	}
 	if (user_log.n) {

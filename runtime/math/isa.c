@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Which kernel build to run: MULX/ADX where the CPU has it, and the MSM's
- * AVX-512 IFMA flush where it has that (see kernels.h).
+ * Which kernel build to run: MULX/ADX where the CPU has it, the MSM's
+ * AVX-512 IFMA flush where it has that, and the Goldilocks NTT's AVX-512F
+ * stages where it has AVX512F (see kernels.h).
  */
 #include <stdlib.h>
 
@@ -36,7 +37,8 @@ int zkm_use_adx(void)
 }
 
 #if ZKM_HAVE_IFMA_KERNELS
-static int cpu_has_ifma(void)
+/* the CPU has AVX512F (and AVX512_IFMA if @ifma) and the OS saves the ZMM state */
+static int cpu_has_avx512(int ifma)
 {
 	unsigned int a, b, c, d, lo, hi;
 
@@ -49,7 +51,7 @@ static int cpu_has_ifma(void)
 	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
 		return 0;
 	/* EBX bit 16 = AVX512F, bit 21 = AVX512_IFMA */
-	return (b & (1U << 16)) && (b & (1U << 21));
+	return (b & (1U << 16)) && (!ifma || (b & (1U << 21)));
 }
 #endif
 
@@ -63,7 +65,26 @@ int zkm_use_ifma(void)
 	if (env_set("ZKASIC_MATH_GENERIC") || (force && *force == '0'))
 		return 0;
 	if (v < 0) {
-		v = cpu_has_ifma();
+		v = cpu_has_avx512(1);
+		__atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+	}
+	return v;
+#else
+	return 0;
+#endif
+}
+
+int zkm_use_avx512(void)
+{
+#if ZKM_HAVE_AVX512_KERNELS
+	static int cached = -1;
+	int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+	const char *force = getenv("ZKASIC_MATH_AVX512");
+
+	if (env_set("ZKASIC_MATH_GENERIC") || (force && *force == '0'))
+		return 0;
+	if (v < 0) {
+		v = cpu_has_avx512(0);
 		__atomic_store_n(&cached, v, __ATOMIC_RELAXED);
 	}
 	return v;

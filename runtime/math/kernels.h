@@ -66,4 +66,23 @@ ZKM_DECLARE_IFMA_FLUSH(bn254_g2)
 ZKM_DECLARE_IFMA_FLUSH(bls12_381_g1)
 ZKM_DECLARE_IFMA_FLUSH(bls12_381_g2)
 
+/*
+ * Goldilocks NTT stages eight butterflies at a time with AVX-512F
+ * (ntt_gl_avx512.c, compiled for AVX-512F), called from both NTT kernel
+ * builds when zkm_use_avx512(): the CPU has AVX512F, the OS saves the ZMM
+ * state, and neither ZKASIC_MATH_AVX512=0 nor ZKASIC_MATH_GENERIC is set (a
+ * testing aid). The stage functions work on butterflies [b0, b1) of one
+ * DIF/DIT stage of size 2^k (tw: w_{2^k}^j, j < 2^(k-1)); the block ones do
+ * every stage of a block of 2^kmax elements (kmax >= 4, tw[k] as before).
+ */
+#define ZKM_HAVE_AVX512_KERNELS ZKM_HAVE_ADX_KERNELS
+
+int zkm_use_avx512(void);
+void zkm_gl_dif_stage_avx512(uint64_t *a, unsigned int k, const uint64_t *tw, size_t b0,
+			     size_t b1);
+void zkm_gl_dit_stage_avx512(uint64_t *a, unsigned int k, const uint64_t *tw, size_t b0,
+			     size_t b1);
+void zkm_gl_dif_block_avx512(uint64_t *x, unsigned int kmax, const uint64_t *const *tw);
+void zkm_gl_dit_block_avx512(uint64_t *x, unsigned int kmax, const uint64_t *const *tw);
+
 #endif /* ZKM_KERNELS_H */

@@ -8,6 +8,13 @@
  *   NTT_GEN(g)      a statement setting NF_t *g to the generator,
  * and gets static int NF_ntt(void *data, unsigned int log_n, size_t batch,
  *                            unsigned int flags, const void *shift, run).
+ * Optionally, a SIMD version of the butterflies (Goldilocks with AVX-512):
+ *   NTT_SIMD_OK()   nonzero when it may be used (checked once per call),
+ *   NTT_SIMD_DIF_STAGE(a, k, tw, b0, b1), NTT_SIMD_DIT_STAGE(...)   as
+ *                   NF_dif_stage / NF_dit_stage below,
+ *   NTT_SIMD_DIF_BLOCK(x, kmax, tw), NTT_SIMD_DIT_BLOCK(...)   every stage
+ *                   1..kmax of one block (kmax >= NTT_SIMD_MIN_BLOCK),
+ * and NTT_BLOCK_LOG_F, the block size (log2) when not 12.
  *
  * The transform is linear, so it runs on the raw limbs whatever their form:
  * with twiddles in the field's internal form, Montgomery-form input gives
@@ -30,7 +37,11 @@
 #define NN(x) ZKM_CAT(NF, _##x)
 #define NT NN(t)
 
+#ifdef NTT_BLOCK_LOG_F
+#define NTT_BLOCK_LOG NTT_BLOCK_LOG_F
+#else
 #define NTT_BLOCK_LOG 12		/* 4096 elements: 128 KiB at 32 bytes, in L2 */
+#endif
 #define NTT_MAX_LOG 24
 
 static pthread_mutex_t NN(tw_lock) = PTHREAD_MUTEX_INITIALIZER;
@@ -86,6 +97,48 @@ ZKM_INLINE size_t NN(bitrev)(size_t x, unsigned int bits)
 	v = ((v >> 4) & 0x0f0f0f0f0f0f0f0fULL) | ((v & 0x0f0f0f0f0f0f0f0fULL) << 4);
 	v = __builtin_bswap64(v);
 	return bits ? (size_t)(v >> (64 - bits)) : 0;
+}
+
+/*
+ * Bit reversal by tiles: with L = log_n = 2 B + M, index h.mid.l (B, M, B
+ * bits) goes to rev(l).rev(mid).rev(h). For each mid <= rev(mid) in
+ * [m0, m1), both 2^B x 2^B tiles (rows of 2^B consecutive elements) are
+ * copied out and written back transposed, each to the other's place: whole
+ * cache lines instead of one element per line.
+ */
+#define NTT_TILE_LOG (sizeof(NT) <= 8 ? 5 : 4)
+/* two tiles on the stack: 16 KiB for 8- and for 32-byte elements */
+#define NTT_TILE_MAX (1 << (2 * NTT_TILE_LOG))
+
+static void NN(bitrev_tiles)(NT *a, unsigned int L, size_t m0, size_t m1)
+{
+	const unsigned int B = NTT_TILE_LOG, M = L - 2 * B;
+	const size_t T = (size_t)1 << B;
+	NT t1[NTT_TILE_MAX], t2[NTT_TILE_MAX];
+	unsigned char rb[1 << 5];
+
+	for (size_t i = 0; i < T; i++)
+		rb[i] = (unsigned char)NN(bitrev)(i, B);
+	for (size_t mid = m0; mid < m1; mid++) {
+		size_t mr = NN(bitrev)(mid, M);
+
+		if (mr < mid)
+			continue;
+		for (size_t h = 0; h < T; h++) {
+			memcpy(&t1[h * T], &a[(h << (L - B)) | (mid << B)], T * sizeof(NT));
+			memcpy(&t2[h * T], &a[(h << (L - B)) | (mr << B)], T * sizeof(NT));
+		}
+		/* out row r (= rev l), column c (= rev h) of tile mr is t1[rev c][rev r] */
+		for (size_t r = 0; r < T; r++) {
+			NT *o1 = &a[(r << (L - B)) | (mr << B)];
+			NT *o2 = &a[(r << (L - B)) | (mid << B)];
+
+			for (size_t c = 0; c < T; c++) {
+				o1[c] = t1[rb[c] * T + rb[r]];
+				o2[c] = t2[rb[c] * T + rb[r]];
+			}
+		}
+	}
 }
 
 /* DIF stage of size 2^k over butterflies [b0, b1) of the vector a. */
@@ -152,6 +205,7 @@ struct NN(ntt_ctx) {
 	NT c, s;		/* SCALE factors */
 	enum NN(ntt_phase) phase;
 	int bad;		/* CHECK found a non-canonical element */
+	int simd;		/* NTT_SIMD_OK() at the start of the call */
 	const struct zkm_run *run;
 };
 
@@ -179,6 +233,13 @@ static void NN(ntt_worker)(void *arg, unsigned int t, unsigned int nt)
 
 		if (lo >= hi)
 			break;
+#ifdef NTT_SIMD_OK
+		if (m->simd && m->phase == NN(PH_BIG_DIF))
+			NTT_SIMD_DIF_STAGE(m->a, m->k, m->tw[m->k], lo, hi);
+		else if (m->simd)
+			NTT_SIMD_DIT_STAGE(m->a, m->k, m->tw[m->k], lo, hi);
+		else
+#endif
 		if (m->phase == NN(PH_BIG_DIF))
 			NN(dif_stage)(m->a, m->k, m->tw[m->k], lo, hi);
 		else
@@ -198,6 +259,14 @@ static void NN(ntt_worker)(void *arg, unsigned int t, unsigned int nt)
 
 			if (zkm_aborted(m->run))
 				return;
+#ifdef NTT_SIMD_OK
+			if (m->simd && m->k >= NTT_SIMD_MIN_BLOCK) {
+				if (m->phase == NN(PH_BLOCKS_DIF))
+					NTT_SIMD_DIF_BLOCK(x, m->k, m->tw);
+				else
+					NTT_SIMD_DIT_BLOCK(x, m->k, m->tw);
+			} else
+#endif
 			if (m->phase == NN(PH_BLOCKS_DIF)) {
 				for (unsigned int k = m->k; k >= 1; k--)
 					NN(dif_stage)(x, k, m->tw[k], 0, bs / 2);
@@ -213,6 +282,16 @@ static void NN(ntt_worker)(void *arg, unsigned int t, unsigned int nt)
 		size_t per = (m->n + nt - 1) / nt, lo = t * per;
 		size_t hi = lo + per < m->n ? lo + per : m->n;
 
+		if (m->log_n >= 2 * NTT_TILE_LOG + 2) {
+			/* tiles: mids [lo, hi) of the vector's 2^M mids */
+			size_t nm = m->n >> (2 * NTT_TILE_LOG);
+
+			per = (nm + nt - 1) / nt;
+			lo = t * per;
+			hi = lo + per < nm ? lo + per : nm;
+			NN(bitrev_tiles)(m->a, m->log_n, lo, hi);
+			break;
+		}
 		for (size_t i = lo; i < hi; i++) {
 			size_t r = NN(bitrev)(i, m->log_n);
 
@@ -327,6 +406,9 @@ static int NN(ntt)(void *data, unsigned int log_n, size_t batch, unsigned int fl
 	m.run = run;
 	m.tw = tw;
 	m.log_n = log_n;
+#ifdef NTT_SIMD_OK
+	m.simd = NTT_SIMD_OK();
+#endif
 
 	m.phase = NN(PH_CHECK);
 	m.a = a;
@@ -399,6 +481,15 @@ static int NN(ntt)(void *data, unsigned int log_n, size_t batch, unsigned int fl
 		goto out;
 	}
 	/* the result is now stored bit-reversed iff the input was natural */
+	if (rev_out == rev_in) {
+		/* stored order is the opposite of the requested one */
+		for (size_t v = 0; v < batch; v++) {
+			m.phase = NN(PH_BITREV);
+			m.a = a + v * n;
+			m.n = n;
+			NN(ntt_run)(&m, n);
+		}
+	}
 
 	if (inverse) {
 		NN(inv_pow2)(&ninv, log_n);
@@ -407,7 +498,7 @@ static int NN(ntt)(void *data, unsigned int log_n, size_t batch, unsigned int fl
 		for (size_t v = 0; v < batch; v++) {
 			m.a = a + v * n;
 			m.n = n;
-			m.rev_storage = !rev_in;
+			m.rev_storage = rev_out;
 			m.phase = NN(PH_REVERSE);
 			NN(ntt_run)(&m, n);
 			m.phase = NN(PH_SCALE);
@@ -416,15 +507,6 @@ static int NN(ntt)(void *data, unsigned int log_n, size_t batch, unsigned int fl
 				m.s = s;
 			else
 				NN(one)(&m.s);
-			NN(ntt_run)(&m, n);
-		}
-	}
-	if (rev_out == rev_in) {
-		/* stored order is the opposite of the requested one */
-		for (size_t v = 0; v < batch; v++) {
-			m.phase = NN(PH_BITREV);
-			m.a = a + v * n;
-			m.n = n;
 			NN(ntt_run)(&m, n);
 		}
 	}
@@ -444,3 +526,5 @@ out:
 #undef NT
 #undef NTT_BLOCK_LOG
 #undef NTT_MAX_LOG
+#undef NTT_TILE_LOG
+#undef NTT_TILE_MAX

@@ -4,12 +4,18 @@
  * DFT (its definition, with w_n = g^((p-1)/n)) for small sizes in every
  * combination of flags; against direct polynomial evaluation at sampled
  * points and the inverse round trip for sizes beyond the cache block; plus
- * the argument and range checks.
+ * the argument and range checks. Goldilocks also with its AVX-512 stages
+ * forced off (ZKASIC_MATH_AVX512=0) and on: bit-identical results at every
+ * size 2^0..2^24, every flag, batches, threads, and inputs at the ends of
+ * the field.
  */
+#include <stdlib.h>
+
 #include <zkasic/zkmath.h>
 
 #include "fields.h"
 #include "goldilocks.h"
+#include "kernels.h"
 #include "kselftest_harness.h"
 #include "test_math_common.h"
 
@@ -255,6 +261,127 @@ TEST(large_sampled_and_roundtrip)
 		ASSERT_TRUE(roundtrip(field, 5, 9, 0));
 	}
 	ASSERT_TRUE(roundtrip(ZKM_GOLDILOCKS, 17, 2, 2));
+}
+
+/* the AVX-512 stages on (when the CPU has them) or off */
+static void gl_simd(int on)
+{
+	if (on)
+		unsetenv("ZKASIC_MATH_AVX512");
+	else
+		setenv("ZKASIC_MATH_AVX512", "0", 1);
+}
+
+/* Goldilocks inputs: random, or mostly the ends of the field */
+static uint64_t gl_input(int edge)
+{
+	static const uint64_t ends[] = { 0, 1, 2, GOLDILOCKS_P - 1, GOLDILOCKS_P - 2,
+		0xffffffffULL, 0x100000000ULL, 0xfffffffeULL, GOLDILOCKS_P - 0xffffffffULL,
+		0x8000000000000000ULL, GOLDILOCKS_P >> 1 };
+	uint64_t r = tm_rand64();
+
+	if (edge && r % 8)
+		return ends[(r >> 8) % (sizeof(ends) / sizeof(ends[0]))];
+	r %= GOLDILOCKS_P;
+	return r;
+}
+
+/* the same transform with the AVX-512 stages off and on: same bytes, 0 on error */
+static int gl_same(unsigned int log_n, size_t batch, unsigned int flags, unsigned int threads,
+		   int edge)
+{
+	const size_t n = (size_t)1 << log_n;
+	uint64_t *in = malloc(batch * n * 8), *a = malloc(batch * n * 8), *b = malloc(batch * n * 8);
+	uint8_t sb[8];
+	struct zkm_exec ex = { .threads = threads };
+	int ok;
+
+	zkm_store64(sb, gl_input(edge) % (GOLDILOCKS_P - 1) + 1);
+	for (size_t i = 0; i < batch * n; i++)
+		in[i] = gl_input(edge);
+	memcpy(a, in, batch * n * 8);
+	memcpy(b, in, batch * n * 8);
+	gl_simd(0);
+	ok = !zkm_ntt(ZKM_GOLDILOCKS, a, log_n, batch, flags,
+		      (flags & ZKM_NTT_COSET_SHIFT) ? sb : NULL, &ex);
+	gl_simd(1);
+	ok = ok && !zkm_ntt(ZKM_GOLDILOCKS, b, log_n, batch, flags,
+			    (flags & ZKM_NTT_COSET_SHIFT) ? sb : NULL, &ex);
+	ok = ok && !memcmp(a, b, batch * n * 8);
+	/* a transform of more than one element must change something */
+	ok = ok && (n == 1 || memcmp(in, b, batch * n * 8));
+	free(in);
+	free(a);
+	free(b);
+	return ok;
+}
+
+static const unsigned int gl_flags[] = { 0, ZKM_NTT_INVERSE, ZKM_NTT_COSET,
+	ZKM_NTT_COSET | ZKM_NTT_INVERSE, ZKM_NTT_BITREV_IN, ZKM_NTT_BITREV_OUT,
+	ZKM_NTT_BITREV_IN | ZKM_NTT_INVERSE | ZKM_NTT_COSET_SHIFT,
+	ZKM_NTT_BITREV_OUT | ZKM_NTT_INVERSE | ZKM_NTT_MONT,
+	ZKM_NTT_BITREV_IN | ZKM_NTT_BITREV_OUT | ZKM_NTT_COSET };
+
+/* the definition, with the AVX-512 stages off and on, every flag */
+TEST(goldilocks_simd_against_dft)
+{
+	if (!zkm_use_avx512())
+		TH_LOG("no AVX-512F here: both runs take the scalar path");
+	for (int on = 0; on <= 1; on++) {
+		gl_simd(on);
+		for (unsigned int log_n = 0; log_n <= 7; log_n++)
+			for (unsigned int flags = 0; flags < 64; flags += 3) {
+				int ok = goldilocks_check(log_n, 1 + flags % 3, flags, 1 + flags % 2,
+							  1, 0);
+
+				if (!ok)
+					TH_LOG("avx512 %d log_n %u flags 0x%x", on, log_n, flags);
+				ASSERT_TRUE(ok);
+			}
+		/* beyond the block size: sampled outputs and the round trip */
+		ASSERT_TRUE(goldilocks_check(15, 2, ZKM_NTT_COSET, 2, 0, 0));
+		ASSERT_TRUE(goldilocks_check(16, 1, ZKM_NTT_BITREV_IN, 1, 0, 0));
+		ASSERT_TRUE(goldilocks_roundtrip(13, 3, 2));
+	}
+	unsetenv("ZKASIC_MATH_AVX512");
+}
+
+/* every size to 2^20: scalar and AVX-512 give the same bytes */
+TEST(goldilocks_simd_same_as_scalar)
+{
+	for (unsigned int log_n = 0; log_n <= 20; log_n++) {
+		for (unsigned int i = 0; i < sizeof(gl_flags) / sizeof(gl_flags[0]); i++) {
+			size_t batch = log_n <= 12 ? 1 + i % 3 : 1;
+			int edge = (log_n + i) % 2, ok;
+
+			/* the largest sizes: a few flag combinations only */
+			if (log_n > 16 && i % 4)
+				continue;
+			ok = gl_same(log_n, batch, gl_flags[i], 1 + i % 2, edge);
+			if (!ok)
+				TH_LOG("log_n %u flags 0x%x batch %zu edge %d", log_n, gl_flags[i],
+				       batch, edge);
+			ASSERT_TRUE(ok);
+		}
+	}
+	unsetenv("ZKASIC_MATH_AVX512");
+}
+
+/* 2^21..2^24: seconds of CPU (the scalar path), minutes on a loaded machine */
+FIXTURE(large) {
+	int unused;
+};
+FIXTURE_SETUP(large) {}
+FIXTURE_TEARDOWN(large) {}
+
+TEST_F_TIMEOUT(large, goldilocks_simd_same_as_scalar, 600)
+{
+	for (unsigned int log_n = 21; log_n <= 24; log_n++) {
+		unsigned int flags = gl_flags[log_n % 4 * 2];
+
+		ASSERT_TRUE(gl_same(log_n, 1, flags, 2, log_n % 2));
+	}
+	unsetenv("ZKASIC_MATH_AVX512");
 }
 
 TEST(rejections)
