@@ -209,6 +209,9 @@ int zkasic_hwmon_init(struct zkasic_device *zdev)
 {
 	struct device *hwmon;
 
+	/* A kernel without hwmon: no sensors, the rest of the driver works. */
+	if (!IS_REACHABLE(CONFIG_HWMON))
+		return 0;
 	hwmon = devm_hwmon_device_register_with_info(&zdev->pdev->dev, "zkasic", zdev,
 						     &zkasic_hwmon_chip, NULL);
 	return PTR_ERR_OR_ZERO(hwmon);
