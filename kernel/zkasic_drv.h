@@ -42,6 +42,7 @@
 #define ZKASIC_NUM_PRIOS	3	/* uapi priorities: normal, low, high */
 #define ZKASIC_DMA_BITS		52	/* what PTEs and the context table hold */
 
+struct drm_printer;
 struct zkasic_device;
 
 struct zkasic_queue {
@@ -154,6 +155,9 @@ struct zkasic_ctx {
 
 	/* Jobs not yet freed; closing waits for 0. */
 	atomic_t live_jobs;
+
+	/* Device time of this context's completed jobs, per queue (fdinfo). */
+	atomic64_t engine_ns[ZKASIC_MAX_QUEUES];
 
 	/* Under zdev->map_lock. */
 	struct list_head mappings;
@@ -278,6 +282,7 @@ void zkasic_gem_unmap_ctx(struct zkasic_ctx *ctx);
 bool zkasic_ctx_devmem_lost(struct zkasic_ctx *ctx, u32 epoch, bool *has_devmem);
 int zkasic_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *file);
 int zkasic_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *file);
+void zkasic_gem_show_memory_stats(struct drm_printer *p, struct drm_file *file);
 
 /* zkasic_sysfs.c, zkasic_debugfs.c */
 extern const struct attribute_group *zkasic_attr_groups[];

@@ -14,6 +14,7 @@
 #include <drm/drm_print.h>
 #include <drm/drm_vma_manager.h>
 #include <linux/dma-fence.h>
+#include <linux/dma-resv.h>
 #include <linux/mm.h>
 
 #include "zkasic_drv.h"
@@ -413,4 +414,35 @@ int zkasic_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *fi
 	drm_dev_exit(idx);
 	drm_gem_object_put(obj);
 	return ret;
+}
+
+/*
+ * fdinfo's drm-{total,shared,resident,active}-<region> of the file's
+ * buffers: "system" for host memory (shmem and imports), "devmem" for
+ * device DRAM. Host buffers are pinned when created or imported, so they
+ * are resident unless their pages are gone; nothing is purgeable.
+ */
+void zkasic_gem_show_memory_stats(struct drm_printer *p, struct drm_file *file)
+{
+	struct drm_memory_stats sys = {}, dev = {};
+	struct drm_gem_object *obj;
+	int id;
+
+	spin_lock(&file->table_lock);
+	idr_for_each_entry(&file->object_idr, obj, id) {
+		struct zkasic_bo *bo = to_zkasic_bo(obj);
+		struct drm_memory_stats *s = bo->devmem ? &dev : &sys;
+
+		if (drm_gem_object_is_shared_for_memory_stats(obj))
+			s->shared += obj->size;
+		else
+			s->private += obj->size;
+		if (bo->devmem || obj->import_attach || READ_ONCE(bo->base.pages))
+			s->resident += obj->size;
+		if (!dma_resv_test_signaled(obj->resv, dma_resv_usage_rw(true)))
+			s->active += obj->size;
+	}
+	spin_unlock(&file->table_lock);
+	drm_print_memory_stats(p, &sys, DRM_GEM_OBJECT_RESIDENT, "system");
+	drm_print_memory_stats(p, &dev, DRM_GEM_OBJECT_RESIDENT, "devmem");
 }

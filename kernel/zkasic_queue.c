@@ -34,6 +34,7 @@ static void zkasic_job_complete(struct zkasic_job *job, u32 status,
 	job->result->status = status;
 	job->result->err_index = err_index;
 	job->result->device_ns = device_ns;
+	atomic64_add(device_ns, &job->ctx->engine_ns[job->queue->id]);
 	if (status != DRM_ZKASIC_STATUS_OK)
 		dma_fence_set_error(job->hw_fence,
 				    status == DRM_ZKASIC_STATUS_TIMEOUT ? -ETIMEDOUT : -EIO);
