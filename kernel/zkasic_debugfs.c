@@ -93,26 +93,24 @@ static const struct file_operations zkasic_fault_inject_fops = {
 
 /*
  * reset: writing 1 resets the device through its CTRL register, as the
- * driver does for a hung job; jobs on the hardware fail with ABORTED and
- * device memory is lost. (PCI's own sysfs "reset" does an FLR.)
+ * driver does for a hung job (and on the same ordered queue); jobs on the
+ * hardware fail with ABORTED and device memory is lost. The write returns
+ * once the device is back. (PCI's own sysfs "reset" does an FLR.)
  */
 static ssize_t zkasic_reset_write(struct file *file, const char __user *ubuf,
 				  size_t len, loff_t *pos)
 {
 	struct zkasic_device *zdev = file_inode(file)->i_private;
 	bool val;
-	int ret, idx;
+	int ret;
 
 	ret = kstrtobool_from_user(ubuf, len, &val);
 	if (ret)
 		return ret;
 	if (!val)
 		return -EINVAL;
-	if (!drm_dev_enter(&zdev->drm, &idx))
-		return -ENODEV;
-	zkasic_device_recover(zdev, NULL);
-	drm_dev_exit(idx);
-	return len;
+	ret = zkasic_device_request_reset(zdev);
+	return ret ?: len;
 }
 
 static const struct file_operations zkasic_reset_fops = {

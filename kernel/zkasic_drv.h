@@ -28,6 +28,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include "zkasic_accel.h"
 #include "zkasic_compat.h"
@@ -102,6 +103,13 @@ struct zkasic_device {
 	struct mutex devmem_lock;
 	struct drm_mm devmem_mm;
 
+	/*
+	 * Every reset but an FLR runs on this ordered queue: it is each
+	 * scheduler's timeout_wq, so two queues' timeouts never recover at
+	 * once, and operator resets (@reset_work) wait their turn there.
+	 */
+	struct workqueue_struct *reset_wq;
+	struct work_struct reset_work;
 	/* Serialises recovery (device reset) against itself and FLR. */
 	struct mutex reset_lock;
 	atomic_t reset_count;
@@ -258,6 +266,7 @@ void zkasic_device_fini(struct zkasic_device *zdev);
 void zkasic_device_shutdown(struct zkasic_device *zdev);
 int zkasic_device_reset(struct zkasic_device *zdev);
 bool zkasic_device_recover(struct zkasic_device *zdev, struct zkasic_job *guilty);
+int zkasic_device_request_reset(struct zkasic_device *zdev);
 void zkasic_device_flr_prepare(struct zkasic_device *zdev);
 void zkasic_device_flr_done(struct zkasic_device *zdev);
 

@@ -289,6 +289,7 @@ static int zkasic_sched_init(struct zkasic_queue *q)
 		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
 		.credit_limit = credits,
 		.timeout = timeout,
+		.timeout_wq = q->zdev->reset_wq,
 		.name = q->name,
 		.dev = dev,
 	};
@@ -297,7 +298,7 @@ static int zkasic_sched_init(struct zkasic_queue *q)
 #else
 	ret = drm_sched_init(&q->sched, &zkasic_sched_ops, NULL,
 			     DRM_SCHED_PRIORITY_COUNT, credits, 0, timeout,
-			     NULL, NULL, q->name, dev);
+			     q->zdev->reset_wq, NULL, q->name, dev);
 #endif
 	if (ret)
 		return ret;
