@@ -112,14 +112,15 @@ check-host: userspace
 check-vm: all
 	tests/run-vm-tests $(VMTESTS)
 
-# checkpatch --strict, then W=1 and sparse (C=2) on every file of kernel/.
+# checkpatch --strict, kernel/Kconfig through the kernel's parser, then W=1
+# and sparse (C=2) on every file of kernel/.
 check-style:
 	tools/checkpatch-kernel
 	$(MAKE) --no-print-directory check-sparse
 
 check-sparse:
 	@if [ -d "$(KDIR)" ] && [ -n "$(KVER)" ]; then \
-		tools/sparse-kernel $(KDIR); \
+		tools/kconfig-check $(KDIR) && tools/sparse-kernel $(KDIR); \
 	else \
 		echo "check-sparse: no kernel headers (run tools/vm/prepare-kernel or make setup)"; \
 		exit 1; \
