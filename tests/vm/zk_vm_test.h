@@ -76,7 +76,9 @@ static inline int zk_debugfs_file(int minor, const char *name, char *out, size_t
 		return -errno;
 	link[n] = 0;
 	slot = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
-	snprintf(out, len, "/sys/kernel/debug/accel/%s/%s", slot, name);
+	/* A PCI slot name ("0000:00:03.0") is short. */
+	if ((size_t)snprintf(out, len, "/sys/kernel/debug/accel/%.64s/%.64s", slot, name) >= len)
+		return -ENAMETOOLONG;
 	return 0;
 }
 

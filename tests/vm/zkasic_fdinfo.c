@@ -67,10 +67,12 @@ static void fdinfo_string(int fd, const char *key, char *out, size_t len)
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
+		char val[64];
+
 		if (strncmp(line, key, klen) || line[klen] != ':')
 			continue;
-		sscanf(line + klen + 1, " %255s", line);
-		snprintf(out, len, "%s", line);
+		if (sscanf(line + klen + 1, " %63s", val) == 1)
+			snprintf(out, len, "%.63s", val);
 		break;
 	}
 	fclose(f);
@@ -153,7 +155,7 @@ TEST_F(fdinfo, standard_keys_parse)
 	/* Only the device's queues. */
 	EXPECT_EQ(-1, engine_ns(self->fd, self->queues));
 	for (i = 0; i < sizeof(mem) / sizeof(mem[0]); i++)
-		EXPECT_EQ(0, fdinfo_value(self->fd, mem[i])) TH_LOG("%s", mem[i]);
+		EXPECT_EQ(0, fdinfo_value(self->fd, mem[i])) TH_LOG("%s", mem[i] ? mem[i] : "?");
 	/* Nothing is purgeable: the driver does not report the key. */
 	EXPECT_EQ(-1, fdinfo_value(self->fd, "drm-purgeable-system"));
 }
