@@ -170,6 +170,12 @@ struct zkasic_ctx {
 	/* Under zdev->map_lock. */
 	struct list_head mappings;
 	bool closed;
+	/*
+	 * What SUBMIT needs of @mappings, without map_lock: bit 32 set if
+	 * a device-memory buffer is mapped, bits 31..0 the oldest such
+	 * buffer's devmem epoch. Written under map_lock.
+	 */
+	atomic64_t devmem_state;
 	/* One of its jobs hung the device: SUBMIT fails with -EIO. */
 	bool banned;
 };
