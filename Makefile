@@ -42,7 +42,7 @@ LIBZKASIC_SO := $(B)/lib/libzkasic.so
 LIBEMU := $(B)/lib/libzkasic-emu.a
 
 .PHONY: all userspace module test check check-host check-vm check-cli check-groth16 check-fleet proverd-demo check-asan check-fuzz check-hotplug check-proverd report-faults setup demo clean \
-	kselftest-headers check-style
+	kselftest-headers check-style check-sparse
 all: userspace module
 
 userspace: $(LIBZKMATH) $(LIBZKASIC) $(LIBZKASIC_SO) $(LIBEMU) $(TOOLS) \
@@ -130,8 +130,19 @@ check-host: userspace
 check-vm: all
 	tests/run-vm-tests $(VMTESTS)
 
+# checkpatch --strict, kernel/Kconfig through the kernel's parser, then W=1
+# and sparse (C=2) on every file of kernel/.
 check-style:
 	tools/checkpatch-kernel
+	$(MAKE) --no-print-directory check-sparse
+
+check-sparse:
+	@if [ -d "$(KDIR)" ] && [ -n "$(KVER)" ]; then \
+		tools/kconfig-check $(KDIR) && tools/sparse-kernel $(KDIR); \
+	else \
+		echo "check-sparse: no kernel headers (run tools/vm/prepare-kernel or make setup)"; \
+		exit 1; \
+	fi
 
 check-groth16: all
 	tests/run-groth16-tests

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * zkasic: debugfs (/sys/kernel/debug/accel/<minor>/): the state of every
+ * zkasic: debugfs (/sys/kernel/debug/accel/<pci slot>/): the state of every
  * hardware queue, as the driver and the device each see it, for diagnosing
- * stuck or slow queues.
+ * stuck or slow queues; the live object counts; the operator's reset and
+ * the device's fault injection.
  */
 #include <drm/drm_debugfs.h>
 #include <drm/drm_file.h>
@@ -90,6 +91,35 @@ static const struct file_operations zkasic_fault_inject_fops = {
 	.llseek = noop_llseek,
 };
 
+/*
+ * reset: writing 1 resets the device through its CTRL register, as the
+ * driver does for a hung job (and on the same ordered queue); jobs on the
+ * hardware fail with ABORTED and device memory is lost. The write returns
+ * once the device is back. (PCI's own sysfs "reset" does an FLR.)
+ */
+static ssize_t zkasic_reset_write(struct file *file, const char __user *ubuf,
+				  size_t len, loff_t *pos)
+{
+	struct zkasic_device *zdev = file_inode(file)->i_private;
+	bool val;
+	int ret;
+
+	ret = kstrtobool_from_user(ubuf, len, &val);
+	if (ret)
+		return ret;
+	if (!val)
+		return -EINVAL;
+	ret = zkasic_device_request_reset(zdev);
+	return ret ?: len;
+}
+
+static const struct file_operations zkasic_reset_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = zkasic_reset_write,
+	.llseek = noop_llseek,
+};
+
 /* Live driver objects: a leak check compares them before and after. */
 static int zkasic_debugfs_objects(struct seq_file *m, void *data)
 {
@@ -113,7 +143,8 @@ void zkasic_debugfs_register(struct zkasic_device *zdev)
 {
 	struct dentry *root = zdev->drm.accel ? zdev->drm.accel->debugfs_root : NULL;
 
-	if (root)
-		debugfs_create_file("fault_inject", 0200, root, zdev,
-				    &zkasic_fault_inject_fops);
+	if (!root)
+		return;
+	debugfs_create_file("fault_inject", 0200, root, zdev, &zkasic_fault_inject_fops);
+	debugfs_create_file("reset", 0200, root, zdev, &zkasic_reset_fops);
 }

@@ -109,6 +109,37 @@ static void zkasic_device_stop(struct zkasic_device *zdev)
 	zkasic_device_reset(zdev);
 }
 
+/* The operator's reset, on the reset queue. */
+static void zkasic_reset_work(struct work_struct *work)
+{
+	struct zkasic_device *zdev = container_of(work, struct zkasic_device, reset_work);
+	int idx;
+
+	if (!drm_dev_enter(&zdev->drm, &idx))
+		return;
+	zkasic_device_recover(zdev, NULL);
+	drm_dev_exit(idx);
+}
+
+/*
+ * Reset the device for the operator and wait until it is done. Requests
+ * that arrive while one is queued share it.
+ */
+int zkasic_device_request_reset(struct zkasic_device *zdev)
+{
+	if (drm_dev_is_unplugged(&zdev->drm))
+		return -ENODEV;
+	queue_work(zdev->reset_wq, &zdev->reset_work);
+	flush_work(&zdev->reset_work);
+	return drm_dev_is_unplugged(&zdev->drm) ? -ENODEV : 0;
+}
+
+/* After the schedulers (added later, so released first) stopped using it. */
+static void zkasic_reset_wq_release(struct drm_device *drm, void *arg)
+{
+	destroy_workqueue(arg);
+}
+
 /* At the last reference to the DRM device: every buffer and context is gone. */
 static void zkasic_device_release(struct drm_device *drm, void *arg)
 {
@@ -133,6 +164,13 @@ int zkasic_device_init(struct zkasic_device *zdev)
 	ida_init(&zdev->ctx_ida);
 	drm_mm_init(&zdev->devmem_mm, 0, 0);
 	ret = drmm_add_action_or_reset(&zdev->drm, zkasic_device_release, zdev);
+	if (ret)
+		return ret;
+	INIT_WORK(&zdev->reset_work, zkasic_reset_work);
+	zdev->reset_wq = alloc_ordered_workqueue("zkasic-reset", 0);
+	if (!zdev->reset_wq)
+		return -ENOMEM;
+	ret = drmm_add_action_or_reset(&zdev->drm, zkasic_reset_wq_release, zdev->reset_wq);
 	if (ret)
 		return ret;
 

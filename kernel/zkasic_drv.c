@@ -7,6 +7,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_print.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 
@@ -112,12 +113,34 @@ static const struct drm_ioctl_desc zkasic_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(ZKASIC_WAIT, zkasic_ioctl_wait, 0),
 };
 
-DEFINE_DRM_ACCEL_FOPS(zkasic_accel_fops);
+/*
+ * fdinfo (Documentation/gpu/drm-usage-stats.rst): after the core's
+ * drm-driver, drm-client-id and drm-pdev, the device time of the file's
+ * completed jobs per queue and its buffers per memory region.
+ */
+static void zkasic_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	struct zkasic_device *zdev = to_zkasic(file->minor->dev);
+	struct zkasic_file *zfile = file->driver_priv;
+	unsigned int i;
+
+	for (i = 0; i < zdev->num_queues; i++)
+		drm_printf(p, "drm-engine-queue%u:\t%llu ns\n", i,
+			   (u64)atomic64_read(&zfile->ctx->engine_ns[i]));
+	zkasic_gem_show_memory_stats(p, file);
+}
+
+static const struct file_operations zkasic_accel_fops = {
+	.owner = THIS_MODULE,
+	DRM_ACCEL_FOPS,
+	.show_fdinfo = drm_show_fdinfo,
+};
 
 static const struct drm_driver zkasic_drm_driver = {
 	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM | DRIVER_SYNCOBJ,
 	.open = zkasic_open,
 	.postclose = zkasic_postclose,
+	.show_fdinfo = zkasic_show_fdinfo,
 	.gem_create_object = zkasic_gem_create_object,
 	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
 	.ioctls = zkasic_ioctls,

@@ -28,6 +28,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include "zkasic_accel.h"
 #include "zkasic_compat.h"
@@ -42,6 +43,7 @@
 #define ZKASIC_NUM_PRIOS	3	/* uapi priorities: normal, low, high */
 #define ZKASIC_DMA_BITS		52	/* what PTEs and the context table hold */
 
+struct drm_printer;
 struct zkasic_device;
 
 struct zkasic_queue {
@@ -101,6 +103,13 @@ struct zkasic_device {
 	struct mutex devmem_lock;
 	struct drm_mm devmem_mm;
 
+	/*
+	 * Every reset but an FLR runs on this ordered queue: it is each
+	 * scheduler's timeout_wq, so two queues' timeouts never recover at
+	 * once, and operator resets (@reset_work) wait their turn there.
+	 */
+	struct workqueue_struct *reset_wq;
+	struct work_struct reset_work;
 	/* Serialises recovery (device reset) against itself and FLR. */
 	struct mutex reset_lock;
 	atomic_t reset_count;
@@ -155,9 +164,18 @@ struct zkasic_ctx {
 	/* Jobs not yet freed; closing waits for 0. */
 	atomic_t live_jobs;
 
+	/* Device time of this context's completed jobs, per queue (fdinfo). */
+	atomic64_t engine_ns[ZKASIC_MAX_QUEUES];
+
 	/* Under zdev->map_lock. */
 	struct list_head mappings;
 	bool closed;
+	/*
+	 * What SUBMIT needs of @mappings, without map_lock: bit 32 set if
+	 * a device-memory buffer is mapped, bits 31..0 the oldest such
+	 * buffer's devmem epoch. Written under map_lock.
+	 */
+	atomic64_t devmem_state;
 	/* One of its jobs hung the device: SUBMIT fails with -EIO. */
 	bool banned;
 };
@@ -254,6 +272,7 @@ void zkasic_device_fini(struct zkasic_device *zdev);
 void zkasic_device_shutdown(struct zkasic_device *zdev);
 int zkasic_device_reset(struct zkasic_device *zdev);
 bool zkasic_device_recover(struct zkasic_device *zdev, struct zkasic_job *guilty);
+int zkasic_device_request_reset(struct zkasic_device *zdev);
 void zkasic_device_flr_prepare(struct zkasic_device *zdev);
 void zkasic_device_flr_done(struct zkasic_device *zdev);
 
@@ -278,6 +297,7 @@ void zkasic_gem_unmap_ctx(struct zkasic_ctx *ctx);
 bool zkasic_ctx_devmem_lost(struct zkasic_ctx *ctx, u32 epoch, bool *has_devmem);
 int zkasic_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *file);
 int zkasic_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *file);
+void zkasic_gem_show_memory_stats(struct drm_printer *p, struct drm_file *file);
 
 /* zkasic_sysfs.c, zkasic_debugfs.c */
 extern const struct attribute_group *zkasic_attr_groups[];

@@ -14,6 +14,7 @@
 #include <drm/drm_print.h>
 #include <drm/drm_vma_manager.h>
 #include <linux/dma-fence.h>
+#include <linux/dma-resv.h>
 #include <linux/mm.h>
 
 #include "zkasic_drv.h"
@@ -34,6 +35,27 @@ static void zkasic_mapping_destroy(struct zkasic_mapping *m)
 	kfree(m);
 }
 
+/*
+ * Recompute @ctx's summary of its device-memory mappings after one was
+ * added or removed; called with map_lock held. Buffers are few per context.
+ */
+static void zkasic_ctx_devmem_update(struct zkasic_ctx *ctx)
+{
+	struct zkasic_mapping *m;
+	bool any = false;
+	u32 oldest = 0;
+
+	lockdep_assert_held(&ctx->zdev->map_lock);
+	list_for_each_entry(m, &ctx->mappings, ctx_node) {
+		if (!m->bo->devmem)
+			continue;
+		if (!any || (s32)(m->bo->devmem_epoch - oldest) < 0)
+			oldest = m->bo->devmem_epoch;
+		any = true;
+	}
+	atomic64_set(&ctx->devmem_state, any ? BIT_ULL(32) | oldest : 0);
+}
+
 /* The context is closing: take every buffer out of its address space. */
 void zkasic_gem_unmap_ctx(struct zkasic_ctx *ctx)
 {
@@ -47,6 +69,7 @@ void zkasic_gem_unmap_ctx(struct zkasic_ctx *ctx)
 		list_del(&m->bo_node);
 		list_move(&m->ctx_node, &gone);
 	}
+	zkasic_ctx_devmem_update(ctx);
 	mutex_unlock(&zdev->map_lock);
 	list_for_each_entry_safe(m, tmp, &gone, ctx_node)
 		zkasic_mapping_destroy(m);
@@ -62,6 +85,8 @@ static void zkasic_bo_unmap_all(struct zkasic_bo *bo)
 	list_for_each_entry_safe(m, tmp, &bo->mappings, bo_node) {
 		list_del(&m->ctx_node);
 		list_move(&m->bo_node, &gone);
+		if (bo->devmem)
+			zkasic_ctx_devmem_update(m->ctx);
 	}
 	mutex_unlock(&zdev->map_lock);
 	list_for_each_entry_safe(m, tmp, &gone, bo_node)
@@ -204,6 +229,8 @@ static int zkasic_bo_map(struct zkasic_bo *bo, struct zkasic_ctx *ctx, u64 *iova
 		list_add(&m->bo_node, &bo->mappings);
 		list_add(&m->ctx_node, &ctx->mappings);
 		*iova = m->vma.start;
+		if (bo->devmem)
+			zkasic_ctx_devmem_update(ctx);
 	}
 	mutex_unlock(&zdev->map_lock);
 	if (other || ret)
@@ -213,25 +240,15 @@ static int zkasic_bo_map(struct zkasic_bo *bo, struct zkasic_ctx *ctx, u64 *iova
 
 /*
  * Does @ctx hold device-memory buffers (*@has_devmem), and has a reset since
- * wiped any of them (the return value)? Buffers are few per context; this
- * runs once per SUBMIT.
+ * @epoch wiped any of them (the return value)? Runs once per SUBMIT, so it
+ * takes no device-wide lock: the context's summary is one atomic read.
  */
 bool zkasic_ctx_devmem_lost(struct zkasic_ctx *ctx, u32 epoch, bool *has_devmem)
 {
-	struct zkasic_mapping *m;
-	bool lost = false;
+	u64 state = atomic64_read(&ctx->devmem_state);
 
-	*has_devmem = false;
-	mutex_lock(&ctx->zdev->map_lock);
-	list_for_each_entry(m, &ctx->mappings, ctx_node) {
-		if (!m->bo->devmem)
-			continue;
-		*has_devmem = true;
-		if (m->bo->devmem_epoch != epoch)
-			lost = true;
-	}
-	mutex_unlock(&ctx->zdev->map_lock);
-	return lost;
+	*has_devmem = state & BIT_ULL(32);
+	return *has_devmem && lower_32_bits(state) != epoch;
 }
 
 /*
@@ -413,4 +430,35 @@ int zkasic_ioctl_bo_info(struct drm_device *drm, void *data, struct drm_file *fi
 	drm_dev_exit(idx);
 	drm_gem_object_put(obj);
 	return ret;
+}
+
+/*
+ * fdinfo's drm-{total,shared,resident,active}-<region> of the file's
+ * buffers: "system" for host memory (shmem and imports), "devmem" for
+ * device DRAM. Host buffers are pinned when created or imported, so they
+ * are resident unless their pages are gone; nothing is purgeable.
+ */
+void zkasic_gem_show_memory_stats(struct drm_printer *p, struct drm_file *file)
+{
+	struct drm_memory_stats sys = {}, dev = {};
+	struct drm_gem_object *obj;
+	int id;
+
+	spin_lock(&file->table_lock);
+	idr_for_each_entry(&file->object_idr, obj, id) {
+		struct zkasic_bo *bo = to_zkasic_bo(obj);
+		struct drm_memory_stats *s = bo->devmem ? &dev : &sys;
+
+		if (drm_gem_object_is_shared_for_memory_stats(obj))
+			s->shared += obj->size;
+		else
+			s->private += obj->size;
+		if (bo->devmem || obj->import_attach || READ_ONCE(bo->base.pages))
+			s->resident += obj->size;
+		if (!dma_resv_test_signaled(obj->resv, dma_resv_usage_rw(true)))
+			s->active += obj->size;
+	}
+	spin_unlock(&file->table_lock);
+	drm_print_memory_stats(p, &sys, DRM_GEM_OBJECT_RESIDENT, "system");
+	drm_print_memory_stats(p, &dev, DRM_GEM_OBJECT_RESIDENT, "devmem");
 }

@@ -7,10 +7,15 @@
  * Command formats live in uapi/drm/zkasic_accel.h because userspace builds
  * commands and the driver passes them to the device unchanged.
  *
- * All multi-byte values are little-endian.
+ * All multi-byte values are little-endian: the queue entries' fields are
+ * __le16/__le32/__le64, so sparse (make C=1) flags a driver access without
+ * cpu_to_le*()/le*_to_cpu(); in userspace (the device model) they are plain
+ * integers, accessed with htole*()/le*toh().
  */
 #ifndef ZKASIC_HW_H
 #define ZKASIC_HW_H
+
+#include <linux/types.h>
 
 /* PCI identity. 0x5a4b ("ZK") is not assigned to any vendor by the PCI-SIG. */
 #define ZKASIC_PCI_VENDOR_ID		0x5a4b
@@ -144,12 +149,12 @@
 struct zkasic_sqe {
 	__u8 opcode;
 	__u8 flags;		/* must be 0 */
-	__u16 ctx;		/* context slot < NUM_CTX; 0 is the driver's */
-	__u32 seq;		/* echoed in the completion */
-	__u64 cmd_addr;		/* bus address, 64-byte aligned */
-	__u32 cmd_count;	/* 1..MAX_BATCH */
-	__u32 reserved0;
-	__u64 reserved[5];
+	__le16 ctx;		/* context slot < NUM_CTX; 0 is the driver's */
+	__le32 seq;		/* echoed in the completion */
+	__le64 cmd_addr;	/* bus address, 64-byte aligned */
+	__le32 cmd_count;	/* 1..MAX_BATCH */
+	__le32 reserved0;
+	__le64 reserved[5];
 };
 
 /*
@@ -161,13 +166,13 @@ struct zkasic_sqe {
 #define ZKASIC_CQE_F_PHASE		(1U << 0)
 
 struct zkasic_cqe {
-	__u32 seq;
-	__u16 sq_head;		/* device's SQ head after consuming this SQE */
-	__u16 status;		/* DRM_ZKASIC_STATUS_* */
-	__u32 err_index;	/* failing command, or ~0 */
-	__u32 flags;
-	__u64 start_ns;		/* device clock */
-	__u64 end_ns;
+	__le32 seq;
+	__le16 sq_head;		/* device's SQ head after consuming this SQE */
+	__le16 status;		/* DRM_ZKASIC_STATUS_* */
+	__le32 err_index;	/* failing command, or ~0 */
+	__le32 flags;
+	__le64 start_ns;	/* device clock */
+	__le64 end_ns;
 };
 
 /*

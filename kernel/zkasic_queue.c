@@ -34,6 +34,7 @@ static void zkasic_job_complete(struct zkasic_job *job, u32 status,
 	job->result->status = status;
 	job->result->err_index = err_index;
 	job->result->device_ns = device_ns;
+	atomic64_add(device_ns, &job->ctx->engine_ns[job->queue->id]);
 	if (status != DRM_ZKASIC_STATUS_OK)
 		dma_fence_set_error(job->hw_fence,
 				    status == DRM_ZKASIC_STATUS_TIMEOUT ? -ETIMEDOUT : -EIO);
@@ -288,6 +289,7 @@ static int zkasic_sched_init(struct zkasic_queue *q)
 		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
 		.credit_limit = credits,
 		.timeout = timeout,
+		.timeout_wq = q->zdev->reset_wq,
 		.name = q->name,
 		.dev = dev,
 	};
@@ -296,7 +298,7 @@ static int zkasic_sched_init(struct zkasic_queue *q)
 #else
 	ret = drm_sched_init(&q->sched, &zkasic_sched_ops, NULL,
 			     DRM_SCHED_PRIORITY_COUNT, credits, 0, timeout,
-			     NULL, NULL, q->name, dev);
+			     q->zdev->reset_wq, NULL, q->name, dev);
 #endif
 	if (ret)
 		return ret;

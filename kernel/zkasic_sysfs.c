@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * zkasic: what operators read and do through sysfs and hwmon: the device's
- * identity, engines, counters, telemetry (power, energy, temperature) and a
- * reset knob. Attributes live on the PCI device, so they are found through
- * /sys/class/accel/accelN/device/.
+ * zkasic: what operators read through sysfs and hwmon: the device's
+ * identity, engines, counters and telemetry (power, energy, temperature);
+ * docs/ABI/sysfs-driver-zkasic describes every file. Attributes live on the
+ * PCI device, so they are found through /sys/class/accel/accelN/device/.
+ * The operator's reset is in debugfs (zkasic_debugfs.c).
  */
 #include <drm/drm_print.h>
 #include <linux/hwmon.h>
@@ -114,27 +115,6 @@ static ssize_t engine_busy_ns_show(struct device *dev, struct device_attribute *
 }
 static DEVICE_ATTR_RO(engine_busy_ns);
 
-/*
- * Writing 1 resets the device through its CTRL register; jobs on the
- * hardware fail with ABORTED. (PCI's own "reset" attribute does an FLR.)
- */
-static ssize_t device_reset_store(struct device *dev, struct device_attribute *attr,
-				  const char *buf, size_t count)
-{
-	struct zkasic_device *zdev = dev_get_drvdata(dev);
-	bool val;
-	int idx;
-
-	if (kstrtobool(buf, &val) || !val)
-		return -EINVAL;
-	if (!drm_dev_enter(&zdev->drm, &idx))
-		return -ENODEV;
-	zkasic_device_recover(zdev, NULL);
-	drm_dev_exit(idx);
-	return count;
-}
-static DEVICE_ATTR_WO(device_reset);
-
 static struct attribute *zkasic_attrs[] = {
 	&dev_attr_sku.attr,
 	&dev_attr_spec_version.attr,
@@ -144,7 +124,6 @@ static struct attribute *zkasic_attrs[] = {
 	&dev_attr_commands_completed.attr,
 	&dev_attr_errors.attr,
 	&dev_attr_engine_busy_ns.attr,
-	&dev_attr_device_reset.attr,
 	NULL,
 };
 
@@ -209,6 +188,9 @@ int zkasic_hwmon_init(struct zkasic_device *zdev)
 {
 	struct device *hwmon;
 
+	/* A kernel without hwmon: no sensors, the rest of the driver works. */
+	if (!IS_REACHABLE(CONFIG_HWMON))
+		return 0;
 	hwmon = devm_hwmon_device_register_with_info(&zdev->pdev->dev, "zkasic", zdev,
 						     &zkasic_hwmon_chip, NULL);
 	return PTR_ERR_OR_ZERO(hwmon);

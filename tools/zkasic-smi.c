@@ -5,7 +5,8 @@
  * files, so it shows the device's real state.
  *
  *   zkasic-smi [--json] [--interval MS]   table (or JSON) of every device
- *   zkasic-smi --reset N                  reset device N (accelN)
+ *   zkasic-smi --reset N                  reset device N (accelN; root,
+ *                                         through debugfs)
  *
  * Utilisation is each engine's busy time over the sampling interval.
  */
@@ -327,16 +328,19 @@ static void print_json(struct dev_state *devs, int n)
 	printf("]}\n");
 }
 
+/* The driver's debugfs reset file (root, debugfs mounted), by PCI slot. */
 static int do_reset(int minor)
 {
 	char path[PATH_MAX], driver[32];
+	struct dev_state d = { .minor = minor };
 	FILE *f;
 
 	if (!is_zkasic(minor, driver, sizeof(driver))) {
 		fprintf(stderr, "zkasic-smi: accel%d is not a zkasic device\n", minor);
 		return 1;
 	}
-	devpath(path, sizeof(path), minor, "device_reset");
+	read_static(&d);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/reset", d.pci);
 	f = fopen(path, "w");
 	if (!f || fputs("1\n", f) < 0 || fclose(f)) {
 		fprintf(stderr, "zkasic-smi: cannot reset accel%d: %s\n", minor, strerror(errno));

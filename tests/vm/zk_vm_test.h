@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -56,6 +58,28 @@ static inline int zk_test_run(int fd, struct drm_zkasic_cmd *cmds, uint32_t n,
 	w->seqno = s.seqno;
 	w->timeout_ns = 60LL * 1000 * 1000 * 1000;
 	return zk_raw_ioctl(fd, DRM_IOCTL_ZKASIC_WAIT, w);
+}
+
+/*
+ * The path of the driver's debugfs file @name for accel@minor: its
+ * directory is named after the PCI slot. Returns 0 or -errno.
+ */
+static inline int zk_debugfs_file(int minor, const char *name, char *out, size_t len)
+{
+	char path[64], link[PATH_MAX];
+	const char *slot;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/class/accel/accel%d/device", minor);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return -errno;
+	link[n] = 0;
+	slot = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+	/* A PCI slot name ("0000:00:03.0") is short. */
+	if ((size_t)snprintf(out, len, "/sys/kernel/debug/accel/%.64s/%.64s", slot, name) >= len)
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 #endif

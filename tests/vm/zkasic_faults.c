@@ -6,7 +6,8 @@
  *  - a batch that never completes is detected (no progress), the device is
  *    reset, the hung job fails with TIMEOUT, its context is banned (-EIO)
  *    and other contexts keep working;
- *  - the operator's device_reset knob and the reset counter;
+ *  - the operator's reset (debugfs "reset"; no sysfs knob) and the reset
+ *    counter;
  *  - corrupted results: visible in a COPY, refused by the runtime for an
  *    MSM (the point is off the curve);
  *  - a reset zeroes device memory: the buffers say so, the owning context's
@@ -26,6 +27,7 @@
 #include <zkasic/zkasic.h>
 
 #include "kselftest_harness.h"
+#include "zk_vm_test.h"
 #include "zkasic_hw.h"
 
 #define SYSDEV "/sys/class/accel/accel0/device/"
@@ -207,14 +209,26 @@ TEST_F(faults, corrupted_results_are_caught_or_visible)
 	zk_close(ctx);
 }
 
+/* Write @val to the debugfs reset file of accel0; 0 or -errno. */
+static int write_reset(const char *val)
+{
+	char path[PATH_MAX];
+	int fd, ret;
+
+	ret = zk_debugfs_file(0, "reset", path, sizeof(path));
+	if (ret)
+		return ret;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -errno;
+	close(fd);
+	return ret;
+}
+
 static int operator_reset(void)
 {
-	FILE *f = fopen(SYSDEV "device_reset", "w");
-
-	if (!f)
-		return -errno;
-	fprintf(f, "1\n");
-	return fclose(f) ? -errno : 0;
+	return write_reset("1\n");
 }
 
 TEST_F(faults, reset_loses_device_memory_and_says_so)
@@ -286,14 +300,13 @@ static int uevent_seen(int fd, const char *a, const char *b)
 TEST_F(faults, operator_reset_counts_and_device_keeps_working)
 {
 	long resets = read_long(SYSDEV "reset_count");
-	FILE *f = fopen(SYSDEV "device_reset", "w");
 	char count[64];
 	int ue = uevent_socket();
 
 	ASSERT_LE(0, ue);
-	ASSERT_NE(NULL, f);
-	ASSERT_LT(0, fprintf(f, "1\n"));
-	ASSERT_EQ(0, fclose(f));
+	/* The operator's reset is in debugfs, not in sysfs. */
+	EXPECT_EQ(-1, access(SYSDEV "device_reset", F_OK));
+	ASSERT_EQ(0, operator_reset());
 	EXPECT_EQ(resets + 1, read_long(SYSDEV "reset_count"));
 	/* Userspace hears of it: a change uevent with the reason and count. */
 	snprintf(count, sizeof(count), "ZKASIC_RESET_COUNT=%ld", resets + 1);
@@ -301,10 +314,10 @@ TEST_F(faults, operator_reset_counts_and_device_keeps_working)
 	close(ue);
 	zk_prep_nop(zk_batch_get_cmd(self->batch));
 	EXPECT_EQ(0, zk_batch_run(self->batch, 0, NULL)) TH_LOG("%s", zk_last_error());
-	f = fopen(SYSDEV "device_reset", "w");
-	ASSERT_NE(NULL, f);
-	fprintf(f, "0\n");
-	EXPECT_NE(0, fclose(f));	/* only "1" means reset */
+	/* Only "1" means reset. */
+	EXPECT_EQ(-EINVAL, write_reset("0\n"));
+	EXPECT_EQ(-EINVAL, write_reset("reset\n"));
+	EXPECT_EQ(resets + 1, read_long(SYSDEV "reset_count"));
 }
 
 TEST_HARNESS_MAIN

@@ -20,6 +20,7 @@
 #include <zkasic/zkasic.h>
 
 #include "kselftest_harness.h"
+#include "zk_vm_test.h"
 
 static uint64_t rng_state = 0x5a4b2026;
 
@@ -257,6 +258,7 @@ TEST_F_TIMEOUT(rt, resident_bases_split_over_devices_and_lost_in_a_reset, 120)
 	size_t n = 500;
 	uint8_t *pts = random_points(ZKM_BN254_G1, n), *sc = malloc(32 * n), got[64], want[64];
 	struct zk_bases *b;
+	char path[PATH_MAX];
 	FILE *f;
 	int round;
 
@@ -270,7 +272,8 @@ TEST_F_TIMEOUT(rt, resident_bases_split_over_devices_and_lost_in_a_reset, 120)
 		EXPECT_EQ(0, memcmp(want, got, 64)) TH_LOG("round %d", round);
 	}
 	/* A reset of one device wipes its share: the MSM says so. */
-	f = fopen("/sys/class/accel/accel1/device/device_reset", "w");
+	ASSERT_EQ(0, zk_debugfs_file(1, "reset", path, sizeof(path)));
+	f = fopen(path, "w");
 	ASSERT_NE(NULL, f);
 	fprintf(f, "1\n");
 	ASSERT_EQ(0, fclose(f));

@@ -84,7 +84,7 @@ struct drm_zkasic_get_param {
 #define DRM_ZKASIC_BO_DEVMEM		(1U << 0)
 /*
  * BO_INFO only: a device reset (hang recovery, FLR, the operator's
- * device_reset) zeroed the device memory this buffer held. While a context
+ * debugfs reset) zeroed the device memory this buffer held. While a context
  * holds such a buffer its SUBMITs fail with -ECANCELED, and jobs it queued
  * before the reset are cancelled: free the buffer and upload again.
  */
