@@ -35,15 +35,36 @@ VMTESTS := $(VMTEST_SRCS:tests/vm/%.c=$(B)/tests/vm/%)
 
 LIBZKMATH := $(B)/lib/libzkmath.a
 LIBZKASIC := $(B)/lib/libzkasic.a
+# The shared library: SONAME libzkasic.so.1, exports only the public
+# headers' functions (runtime/libzkasic.map, checked by tests/check-abi).
+# The version (zkasic.pc, the Debian packages, dkms.conf) has one source:
+# the first line of tools/debian/changelog (debian/changelog in the tree
+# that tools/make-deb assembles).
+CHANGELOG := $(firstword $(wildcard tools/debian/changelog debian/changelog))
+VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' $(CHANGELOG))
+SOMAJOR := 1
 LIBZKASIC_SO := $(B)/lib/libzkasic.so
+LIBZKASIC_SONAME := libzkasic.so.$(SOMAJOR)
+LIBZKASIC_MAP := runtime/libzkasic.map
+# TOOLS_LINK=shared links the CLIs against $(LIBZKASIC_SO) (the Debian
+# packages do); the default links the static archive so build/bin runs from
+# the tree without LD_LIBRARY_PATH.
+TOOLS_LINK ?= static
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
 LIBEMU := $(B)/lib/libzkasic-emu.a
 
-.PHONY: all userspace module test check check-host check-vm check-cli check-groth16 check-asan check-fuzz check-hotplug report-faults setup demo clean \
+.PHONY: all userspace module lib tools pc deb check-deb test check check-host check-vm check-cli check-groth16 check-asan check-fuzz check-hotplug report-faults setup demo clean \
 	kselftest-headers check-style
 all: userspace module
 
 userspace: $(LIBZKMATH) $(LIBZKASIC) $(LIBZKASIC_SO) $(LIBEMU) $(TOOLS) \
 	$(HOSTTESTS) $(VMTESTS)
+
+# What the Debian packages ship (tools/debian/rules builds these).
+lib: $(LIBZKASIC) $(LIBZKASIC_SO)
+tools: $(TOOLS)
 
 $(B)/runtime/math/%.o: runtime/math/%.c
 	@mkdir -p $(@D)
@@ -62,17 +83,37 @@ $(LIBZKASIC): $(RT_OBJS) $(MATH_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(LIBZKASIC_SO): $(RT_OBJS) $(MATH_OBJS)
+$(LIBZKASIC_SO).$(SOMAJOR): $(RT_OBJS) $(MATH_OBJS) $(LIBZKASIC_MAP)
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,libzkasic.so.0 -o $@ $^ $(LDLIBS_RT)
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,$(LIBZKASIC_SONAME) \
+		-Wl,--version-script,$(LIBZKASIC_MAP) -Wl,--no-undefined -Wl,-z,defs \
+		-o $@ $(RT_OBJS) $(MATH_OBJS) $(LDLIBS_RT)
+
+$(LIBZKASIC_SO): $(LIBZKASIC_SO).$(SOMAJOR)
+	ln -sf $(<F) $@
+
+# pkg-config file for the installed library (the Debian package fills in
+# its paths; `make pc PREFIX=...` for a plain install).
+$(B)/zkasic.pc: runtime/zkasic.pc.in $(CHANGELOG)
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
+pc: $(B)/zkasic.pc
 
 $(LIBEMU): $(EMU_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
+ifeq ($(TOOLS_LINK),shared)
+$(B)/bin/%: $(B)/tools/%.o $(LIBZKASIC_SO)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -pthread -Wl,--as-needed -o $@ $< \
+		-L$(B)/lib -lzkasic $(LDLIBS_RT)
+else
 $(B)/bin/%: $(B)/tools/%.o $(LIBZKASIC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $< $(LIBZKASIC) $(LDLIBS_RT)
+endif
 
 # Host unit tests link everything host-side: runtime, math core, emulator core.
 $(B)/tests/host/%: $(B)/tests/host/%.o $(LIBZKASIC) $(LIBEMU)
@@ -107,6 +148,7 @@ setup:
 	emulator/qemu/build-qemu >/dev/null
 
 check-host: userspace
+	tests/check-abi $(LIBZKASIC_SO).$(SOMAJOR)
 	tests/run-host-tests $(HOSTTESTS)
 
 check-vm: all
@@ -143,7 +185,7 @@ check-asan:
 		$(B)/asan/bin/zkasic-run
 	tests/run-asan-tests $(B)/asan
 
-CHECKS := check-host check-asan check-fuzz check-style check-vm check-hotplug check-cli check-groth16
+CHECKS := check-host check-asan check-fuzz check-style check-vm check-hotplug check-cli check-groth16 check-deb
 # One after another, each timed, so a slow or failing stage shows in CI logs.
 check:
 	@for t in $(CHECKS); do s=$$(date +%s); \
@@ -157,6 +199,15 @@ test: setup
 demo: setup
 	$(MAKE) all
 	tools/zkasic-demo
+
+# Debian packages for operators (zkasic-dkms, libzkasic1, libzkasic-dev,
+# zkasic-tools) into $(B)/deb; check-deb installs them on a clean root and
+# builds the module with DKMS for the VM's kernel.
+deb:
+	tools/make-deb $(B)/deb
+
+check-deb: deb userspace
+	tests/run-deb-tests $(B)/deb
 
 clean:
 	rm -rf $(B)
