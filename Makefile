@@ -213,4 +213,4 @@ clean:
 	rm -rf $(B)
 	@if [ -d "$(KDIR)" ] && [ -n "$(KVER)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)
