@@ -38,15 +38,36 @@ PROVERD := $(B)/bin/zkasic-proverd
 
 LIBZKMATH := $(B)/lib/libzkmath.a
 LIBZKASIC := $(B)/lib/libzkasic.a
+# The shared library: SONAME libzkasic.so.1, exports only the public
+# headers' functions (runtime/libzkasic.map, checked by tests/check-abi).
+# The version (zkasic.pc, the Debian packages, dkms.conf) has one source:
+# the first line of tools/debian/changelog (debian/changelog in the tree
+# that tools/make-deb assembles).
+CHANGELOG := $(firstword $(wildcard tools/debian/changelog debian/changelog))
+VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' $(CHANGELOG))
+SOMAJOR := 1
 LIBZKASIC_SO := $(B)/lib/libzkasic.so
+LIBZKASIC_SONAME := libzkasic.so.$(SOMAJOR)
+LIBZKASIC_MAP := runtime/libzkasic.map
+# TOOLS_LINK=shared links the CLIs against $(LIBZKASIC_SO) (the Debian
+# packages do); the default links the static archive so build/bin runs from
+# the tree without LD_LIBRARY_PATH.
+TOOLS_LINK ?= static
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
 LIBEMU := $(B)/lib/libzkasic-emu.a
 
-.PHONY: all userspace module test check check-host check-vm check-cli check-groth16 check-fleet proverd-demo check-asan check-fuzz check-hotplug check-proverd report-faults setup demo clean \
+.PHONY: all userspace module lib tools pc deb check-deb test check check-host check-vm check-cli check-groth16 check-fleet proverd-demo check-asan check-fuzz check-hotplug check-proverd report-faults setup demo clean \
 	kselftest-headers check-style check-sparse
 all: userspace module
 
 userspace: $(LIBZKMATH) $(LIBZKASIC) $(LIBZKASIC_SO) $(LIBEMU) $(TOOLS) \
 	$(HOSTTESTS) $(VMTESTS) $(PROVERD)
+
+# What the Debian packages ship (tools/debian/rules builds these).
+lib: $(LIBZKASIC) $(LIBZKASIC_SO)
+tools: $(TOOLS) $(PROVERD)
 
 $(B)/runtime/math/%.o: runtime/math/%.c
 	@mkdir -p $(@D)
@@ -65,17 +86,37 @@ $(LIBZKASIC): $(RT_OBJS) $(MATH_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(LIBZKASIC_SO): $(RT_OBJS) $(MATH_OBJS)
+$(LIBZKASIC_SO).$(SOMAJOR): $(RT_OBJS) $(MATH_OBJS) $(LIBZKASIC_MAP)
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,libzkasic.so.0 -o $@ $^ $(LDLIBS_RT)
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,$(LIBZKASIC_SONAME) \
+		-Wl,--version-script,$(LIBZKASIC_MAP) -Wl,--no-undefined -Wl,-z,defs \
+		-o $@ $(RT_OBJS) $(MATH_OBJS) $(LDLIBS_RT)
+
+$(LIBZKASIC_SO): $(LIBZKASIC_SO).$(SOMAJOR)
+	ln -sf $(<F) $@
+
+# pkg-config file for the installed library (the Debian package fills in
+# its paths; `make pc PREFIX=...` for a plain install).
+$(B)/zkasic.pc: runtime/zkasic.pc.in $(CHANGELOG)
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
+pc: $(B)/zkasic.pc
 
 $(LIBEMU): $(EMU_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/bin/%: $(B)/tools/%.o $(LIBZKASIC)
+ifeq ($(TOOLS_LINK),shared)
+TOOL_LINK := -Wl,--as-needed -L$(B)/lib -lzkasic
+TOOL_LINK_DEP := $(LIBZKASIC_SO)
+else
+TOOL_LINK := $(LIBZKASIC)
+TOOL_LINK_DEP := $(LIBZKASIC)
+endif
+$(B)/bin/%: $(B)/tools/%.o $(TOOL_LINK_DEP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $< $(LIBZKASIC) $(LDLIBS_RT) $(TOOL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $< $(TOOL_LINK) $(LDLIBS_RT) $(TOOL_LIBS)
 
 # zkasic-verify reads snarkjs's JSON files with jansson (libjansson-dev).
 $(B)/bin/zkasic-verify: TOOL_LIBS := -ljansson
@@ -87,9 +128,9 @@ $(B)/tools/proverd/%.o: tools/proverd/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ZK_CPPFLAGS) $(ZK_CFLAGS) $(PROVERD_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS) -c -o $@ $<
 
-$(PROVERD): $(PROVERD_OBJS) $(LIBZKASIC)
+$(PROVERD): $(PROVERD_OBJS) $(TOOL_LINK_DEP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $(PROVERD_OBJS) $(LIBZKASIC) \
+	$(CC) $(CFLAGS) $(LDFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $(PROVERD_OBJS) $(TOOL_LINK) \
 		$(PROVERD_LIBS) $(LDLIBS_RT)
 
 # Host unit tests link everything host-side: runtime, math core, emulator core.
@@ -125,6 +166,7 @@ setup:
 	emulator/qemu/build-qemu >/dev/null
 
 check-host: userspace
+	tests/check-abi $(LIBZKASIC_SO).$(SOMAJOR)
 	tests/run-host-tests $(HOSTTESTS)
 
 check-vm: all
@@ -189,7 +231,7 @@ check-proverd: $(PROVERD)
 	tests/run-proverd-tests --asan $(B)/asan/bin/zkasic-proverd
 
 CHECKS := check-host check-asan check-fuzz check-style check-vm check-hotplug check-cli check-groth16 \
-	check-proverd
+	check-proverd check-deb
 # One after another, each timed, so a slow or failing stage shows in CI logs.
 check:
 	@for t in $(CHECKS); do s=$$(date +%s); \
@@ -210,8 +252,17 @@ proverd-demo: setup
 	$(MAKE) all
 	tools/proverd-demo
 
+# Debian packages for operators (zkasic-dkms, libzkasic1, libzkasic-dev,
+# zkasic-tools) into $(B)/deb; check-deb installs them on a clean root and
+# builds the module with DKMS for the VM's kernel.
+deb:
+	tools/make-deb $(B)/deb
+
+check-deb: deb userspace
+	tests/run-deb-tests $(B)/deb
+
 clean:
 	rm -rf $(B)
 	@if [ -d "$(KDIR)" ] && [ -n "$(KVER)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)
