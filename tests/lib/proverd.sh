@@ -157,6 +157,8 @@ pd_fetch_results() {
 	done <"$2"
 }
 
+pd_verify_logged() { pd_verify_all "$1" >"$2" 2>&1; } # LIST LOG
+
 pd_verify_all() { # LIST: every proof verifies with snarkjs
 	NODE_PATH=$NPM_BIN/.. node "$TOP/tests/lib/snarkjs-verify-many.js" "$1"
 }
