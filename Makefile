@@ -231,7 +231,7 @@ check-proverd: $(PROVERD)
 	tests/run-proverd-tests --asan $(B)/asan/bin/zkasic-proverd
 
 CHECKS := check-host check-asan check-fuzz check-style check-vm check-hotplug check-cli check-groth16 \
-	check-proverd check-deb
+	check-proverd check-fleet check-deb
 # One after another, each timed, so a slow or failing stage shows in CI logs.
 check:
 	@for t in $(CHECKS); do s=$$(date +%s); \
