@@ -120,17 +120,21 @@ pd_wait_http() { # URL SECONDS
 pd_submit() {
 	curl -sf -m 30 -X POST -H 'Content-Type: application/octet-stream' \
 		--data-binary "@$3" "$1/jobs?circuit=$2${4:+&$4}" |
-		python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+		sed -n 's/^{"id":"\([0-9]*\)".*/\1/p' | grep .
 }
 
 # pd_state URL ID: the job's state.
 pd_state() {
-	curl -sf -m 10 "$1/jobs/$2" |
-		python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])' 2>/dev/null
+	curl -sf -m 10 "$1/jobs/$2" | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p'
 }
 
 # pd_wait_jobs URL SECONDS IDFILE: until every job in IDFILE (lines "id ...")
 # is done, failed or cancelled; prints the number not finished.
+# pd_count_done URL: how many jobs the daemon lists as done (one request).
+pd_count_done() {
+	curl -sf -m 10 "$1/jobs?state=done&limit=100000" | grep -o '"state":"done"' | wc -l
+}
+
 pd_wait_jobs() {
 	local url=$1 deadline=$(($(date +%s) + $2)) left
 	while :; do
