@@ -41,47 +41,31 @@
 #include <zkasic/groth16.h>
 #include <zkasic/zkmath.h>
 
+#include "elem.h"
+#include "ids.h"
 #include "internal.h"
 #include "snarkjs_files.h"
 
-#define FR_BYTES	32
-#define FR_LIMBS	4
+#define FR_BYTES	ZK_FR_BYTES
+#define FR_LIMBS	(FR_BYTES / 8)
 
-/* One-element field arithmetic through the math core, standard form. */
+/*
+ * A few elements at a time: the math core's per-element operations (elem.h),
+ * standard form. The arguments are valid elements (below r), so they
+ * cannot fail.
+ */
 static const struct zkm_exec one_thread = { .threads = 1 };
 
 static void fr_mul(int fr, uint8_t *out, const uint8_t *a, const uint8_t *b)
 {
-	zkm_vec(fr, ZKM_VEC_MUL, a, b, out, 1, 0, &one_thread);
-}
-
-static void fr_set_u64(uint8_t *out, uint64_t v)
-{
-	memset(out, 0, FR_BYTES);
-	memcpy(out, &v, sizeof(v));
+	zkm_fe_mul(fr, out, a, b, 0);
 }
 
 static int fr_is_one(const uint8_t *a)
 {
-	uint8_t one[FR_BYTES];
+	static const uint8_t one[FR_BYTES] = { 1 };
 
-	fr_set_u64(one, 1);
 	return !memcmp(a, one, FR_BYTES);
-}
-
-/* out = base^e, e a little-endian number of FR_BYTES bytes. */
-static void fr_pow(int fr, uint8_t *out, const uint8_t *base, const uint8_t *e)
-{
-	uint8_t acc[FR_BYTES];
-	int bit;
-
-	fr_set_u64(acc, 1);
-	for (bit = FR_BYTES * 8 - 1; bit >= 0; bit--) {
-		fr_mul(fr, acc, acc, acc);
-		if (e[bit / 8] >> (bit % 8) & 1)
-			fr_mul(fr, acc, acc, base);
-	}
-	memcpy(out, acc, FR_BYTES);
 }
 
 /* g^((r - 1) / 2^k): a primitive 2^k-th root of unity from generator g. */
@@ -98,7 +82,7 @@ static void fr_root(int fr, const uint8_t *r, uint64_t g, unsigned int k, uint8_
 		e[2] = e[2] >> 1 | e[3] << 63;
 		e[3] >>= 1;
 	}
-	fr_pow(fr, out, (const uint8_t *)base_u, (const uint8_t *)e);
+	zkm_fe_pow(fr, out, base_u, e, FR_BYTES, 0);
 }
 
 /*
@@ -114,7 +98,7 @@ static int fr_root_index(int fr, const uint8_t *dev, const uint8_t *want,
 
 	/* dev^-1 = dev^(2^k - 1) */
 	e[0] = (k < 64 ? 1ULL << k : 0) - 1;
-	fr_pow(fr, inv_pow, dev, (const uint8_t *)e);
+	zkm_fe_pow(fr, inv_pow, dev, e, FR_BYTES, 0);
 	memcpy(cur, want, FR_BYTES);	/* want * dev^-j so far */
 	*j = 0;
 	for (b = 0; b < k; b++) {
@@ -130,26 +114,6 @@ static int fr_root_index(int fr, const uint8_t *dev, const uint8_t *want,
 	if (!fr_is_one(cur))
 		return zk_fail(-EIO, "Groth16: no index for the snarkjs root of unity");
 	return 0;
-}
-
-/* a += b mod r, 4 limbs, either form (addition does not care). */
-static void fr_add_into(uint8_t *a_bytes, const uint8_t *b_bytes, const uint64_t *r)
-{
-	uint64_t a[FR_LIMBS], b[FR_LIMBS], d[FR_LIMBS];
-	unsigned char carry = 0, borrow = 0;
-	int i;
-
-	memcpy(a, a_bytes, FR_BYTES);
-	memcpy(b, b_bytes, FR_BYTES);
-	for (i = 0; i < FR_LIMBS; i++)
-		carry = __builtin_add_overflow(a[i], b[i], &a[i]) |
-			__builtin_add_overflow(a[i], (uint64_t)carry, &a[i]);
-	for (i = 0; i < FR_LIMBS; i++)
-		borrow = __builtin_sub_overflow(a[i], r[i], &d[i]) |
-			 __builtin_sub_overflow(d[i], (uint64_t)borrow, &d[i]);
-	/* a + b < 2r < 2^256 for both fields: the sum never carries out. */
-	(void)carry;
-	memcpy(a_bytes, borrow ? a : d, FR_BYTES);
 }
 
 /* A uniformly random scalar below r. */
@@ -211,10 +175,8 @@ static int build_abc(struct h_job *job, uint8_t *abc)
 	const struct zk_zkey *z = job->z;
 	size_t n = z->domain_size, sc = 12 + FR_BYTES, i;
 	uint8_t *vals, *ws;
-	uint64_t r[FR_LIMBS];
 	int ret;
 
-	memcpy(r, z->r, FR_BYTES);
 	vals = malloc((size_t)z->n_coefs * FR_BYTES + 1);
 	ws = malloc((size_t)z->n_coefs * FR_BYTES + 1);
 	if (!vals || !ws) {
@@ -242,10 +204,13 @@ static int build_abc(struct h_job *job, uint8_t *abc)
 	for (i = 0; i < z->n_coefs; i++) {
 		const uint8_t *c = z->coefs + i * sc;
 		uint32_t m, con;
+		uint8_t *acc;
 
 		memcpy(&m, c, 4);
 		memcpy(&con, c + 4, 4);
-		fr_add_into(abc + ((size_t)m * n + con) * FR_BYTES, vals + i * FR_BYTES, r);
+		/* addition is the same in either form; both are below r */
+		acc = abc + ((size_t)m * n + con) * FR_BYTES;
+		zkm_fe_add(z->fr, acc, acc, vals + i * FR_BYTES, ZKM_VEC_MONT);
 	}
 	ret = zk_fail_math(zkm_vec(z->fr, ZKM_VEC_FROM_MONT, abc, NULL, abc, 2 * n, 0, NULL),
 			   "Groth16: A and B");
@@ -333,52 +298,15 @@ static int combine(int curve, const uint8_t *const *points, const uint8_t *const
 			    "Groth16: final point additions");
 }
 
-/* Montgomery to standard form for one base field element: REDC(x). */
-void zk_fq_from_mont(uint8_t *bytes, const uint8_t *q_bytes, unsigned int n8)
+/* A proof point, Montgomery form as computed, to snarkjs's standard form. */
+static int point_to_standard(int curve, const uint8_t *mont, uint8_t *out)
 {
-	uint64_t t[ZK_MAX_N8 / 8 + 1] = { 0 }, q[ZK_MAX_N8 / 8], d[ZK_MAX_N8 / 8];
-	unsigned int n = n8 / 8, i, k;
-	uint64_t inv = 1, m, carry;
-	unsigned char borrow = 0;
+	int ret = zkm_point_from_mont(curve, out, mont);
 
-	memcpy(t, bytes, n8);
-	memcpy(q, q_bytes, n8);
-	for (i = 0; i < 6; i++)		/* Newton: inv = q^-1 mod 2^64 */
-		inv *= 2 - q[0] * inv;
-	for (i = 0; i < n; i++) {
-		unsigned __int128 acc;
-
-		m = t[0] * -inv;
-		acc = (unsigned __int128)m * q[0] + t[0];
-		carry = acc >> 64;
-		for (k = 1; k < n; k++) {
-			acc = (unsigned __int128)m * q[k] + t[k] + carry;
-			t[k - 1] = (uint64_t)acc;
-			carry = acc >> 64;
-		}
-		acc = (unsigned __int128)t[n] + carry;
-		t[n - 1] = (uint64_t)acc;
-		t[n] = acc >> 64;
-	}
-	for (k = 0; k < n; k++)
-		borrow = __builtin_sub_overflow(t[k], q[k], &d[k]) |
-			 __builtin_sub_overflow(d[k], (uint64_t)borrow, &d[k]);
-	memcpy(bytes, (borrow && !t[n]) ? t : d, n8);
-}
-
-static int point_to_standard(const struct zk_zkey *z, int curve, const uint8_t *mont,
-			     uint8_t *out)
-{
-	size_t pb = zkm_point_bytes(curve), i;
-	uint8_t one[FR_BYTES], check[4 * ZK_MAX_N8];
-
-	memcpy(out, mont, pb);
-	for (i = 0; i < pb; i += z->n8q)
-		zk_fq_from_mont(out + i, z->q, z->n8q);
-	/* A cheap self-check: the math core rejects a point off the curve. */
-	fr_set_u64(one, 1);
-	return zk_fail_math(zkm_msm(curve, out, one, 1, 0, check, &one_thread),
-			    "Groth16: proof point");
+	/* A cheap self-check: a point off the curve is a bug, not a proof. */
+	if (!ret)
+		ret = zkm_point_check(curve, out, 0);
+	return zk_fail_math(ret, "Groth16: proof point");
 }
 
 int zk_wtns_check(const struct zk_zkey *z, const struct zk_wtns *w)
@@ -438,8 +366,9 @@ static int prove(struct zk_ctx *ctx, const struct zk_zkey *z, const struct zk_wt
 {
 	uint8_t pa[2 * ZK_MAX_N8], pb1[2 * ZK_MAX_N8], pb2[4 * ZK_MAX_N8], pc[2 * ZK_MAX_N8];
 	uint8_t ph[2 * ZK_MAX_N8];
-	uint8_t fa[2 * ZK_MAX_N8], fb1[2 * ZK_MAX_N8], fb2[4 * ZK_MAX_N8], fc[2 * ZK_MAX_N8];
-	uint8_t r[FR_BYTES], s[FR_BYTES], rs[FR_BYTES], one[FR_BYTES], zero[FR_BYTES];
+	uint8_t fa[2 * ZK_MAX_N8], fb2[4 * ZK_MAX_N8], fc[2 * ZK_MAX_N8];
+	uint8_t r[FR_BYTES], s[FR_BYTES];
+	static const uint8_t one[FR_BYTES] = { 1 };
 	uint8_t dev_root[FR_BYTES], snark_root[FR_BYTES];
 	struct zk_op *ops[5] = { NULL };
 	const uint8_t *priv;
@@ -474,10 +403,13 @@ static int prove(struct zk_ctx *ctx, const struct zk_zkey *z, const struct zk_wt
 		ret = fr_random(z->r, s);
 	if (ret)
 		return ret;
-	fr_set_u64(one, 1);
-	fr_set_u64(zero, 0);
-	fr_mul(z->fr, rs, r, s);
-	zkm_vec(z->fr, ZKM_VEC_SUB, zero, rs, rs, 1, 0, &one_thread);
+	/*
+	 * What the MSM stage leaves for the last step: pc + ph + r * pb1 is
+	 * MSM(C) + MSM(H) + r * MSM(B1). The CPU computes that sum as one MSM
+	 * into pc; ph and pb1 then stay infinity (all zero bytes).
+	 */
+	memset(ph, 0, sizeof(ph));
+	memset(pb1, 0, sizeof(pb1));
 
 	t1 = now_ms();
 	priv = w->values + (size_t)(z->n_public + 1) * FR_BYTES;
@@ -576,26 +508,20 @@ static int prove(struct zk_ctx *ctx, const struct zk_zkey *z, const struct zk_wt
 	if (!ret)
 		ret = combine(z->g2, (const uint8_t *const[]){ pb2, z->beta2, z->delta2 },
 			      (const uint8_t *const[]){ one, one, s }, 3, fb2);
-	if (zk_ctx_backend(ctx) == ZK_BACKEND_CPU) {
-		/* pc holds MSM(C) + MSM(H) + r * MSM(B1) */
-		if (!ret)
-			ret = combine(z->g1, (const uint8_t *const[]){ pc, fa, z->beta1 },
-				      (const uint8_t *const[]){ one, s, r }, 3, fc);
-	} else {
-		if (!ret)
-			ret = combine(z->g1, (const uint8_t *const[]){ pb1, z->beta1, z->delta1 },
-				      (const uint8_t *const[]){ one, one, s }, 3, fb1);
-		if (!ret)
-			ret = combine(z->g1,
-				      (const uint8_t *const[]){ pc, ph, fa, fb1, z->delta1 },
-				      (const uint8_t *const[]){ one, one, s, r, rs }, 5, fc);
-	}
+	/*
+	 * pi_c = MSM(C) + MSM(H) + r * MSM(B1) + s * pi_a + r * beta1 (the
+	 * second form above: the r * s * delta1 terms cancel), the same on
+	 * every backend.
+	 */
 	if (!ret)
-		ret = point_to_standard(z, z->g1, fa, proof->a);
+		ret = combine(z->g1, (const uint8_t *const[]){ pc, ph, pb1, fa, z->beta1 },
+			      (const uint8_t *const[]){ one, one, r, s, r }, 5, fc);
 	if (!ret)
-		ret = point_to_standard(z, z->g2, fb2, proof->b);
+		ret = point_to_standard(z->g1, fa, proof->a);
 	if (!ret)
-		ret = point_to_standard(z, z->g1, fc, proof->c);
+		ret = point_to_standard(z->g2, fb2, proof->b);
+	if (!ret)
+		ret = point_to_standard(z->g1, fc, proof->c);
 	if (ret)
 		return ret;
 	proof->curve = z->g1;

@@ -19,8 +19,4 @@ int zk_fail_math(int zkm_err, const char *what);
 /* ioctl that restarts on EINTR/EAGAIN; returns 0 or -errno. */
 int zk_ioctl(int fd, unsigned long request, void *arg);
 
-/* Montgomery to standard form in place: one base-field element of @n8 bytes
- * (little-endian), @q_bytes the modulus (groth16.c). */
-void zk_fq_from_mont(uint8_t *bytes, const uint8_t *q_bytes, unsigned int n8);
-
 #endif

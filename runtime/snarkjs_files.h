@@ -10,8 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ids.h"
+
 /* The largest field snarkjs uses (BLS12-381's Fq), in bytes. */
-#define ZK_MAX_N8 48
+#define ZK_MAX_N8 ZK_MAX_FQ_BYTES
 
 struct zk_mapped_file {
 	const uint8_t *data;
