@@ -608,7 +608,25 @@ int main(int argc, char **argv)
 		int sig = sigtimedwait(&sigs, NULL, &ts);
 
 		if (sig == SIGTERM || sig == SIGINT) {
-			pd_log("signal %d: finishing the jobs in flight", sig);
+			int n;
+
+			if (!g.store->ops->abandon) {
+				pd_log("signal %d: finishing the jobs in flight", sig);
+				break;
+			}
+			/*
+			 * Cluster mode: the jobs in flight go back to the queue at
+			 * once, for another worker, and their proofs are dropped.
+			 */
+			pd_log("signal %d: giving the jobs in flight back to the queue", sig);
+			n = pool_abandon();
+			if (n) {
+				/* Their provers cannot be interrupted: leave without them. */
+				pd_log("stopped after %ld job%s, %d given back", g.finished,
+				       g.finished == 1 ? "" : "s", n);
+				fflush(stderr);
+				_exit(0);
+			}
 			break;
 		}
 		if (g.stopping)

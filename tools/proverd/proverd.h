@@ -159,6 +159,12 @@ struct store_ops {
 		      const struct job_result *r);
 	/* Give a job back to the queue (shutdown): fenced like finish. */
 	int (*release)(struct store *s, struct pd_worker *w, struct claimed_job *job);
+	/*
+	 * Give back a job in flight (SIGTERM in cluster mode) from any thread:
+	 * queued again at once, lease cleared, the attempt counted; fenced by
+	 * the attempt. NULL where jobs die with the process (memory).
+	 */
+	int (*abandon)(struct store *s, int64_t id, int attempt);
 	/* Cluster-wide (or local) counts by state; -1 if unknown. */
 	int (*counts)(struct store *s, long counts[JOB_NSTATES]);
 	/* Wake every worker waiting in claim (shutdown). */
@@ -192,6 +198,7 @@ struct proverd {
 	struct pd_worker workers[PD_MAX_WORKERS];
 	pthread_mutex_t lock;		/* devices' running counts, workers' current */
 	volatile int stopping;		/* stop claiming */
+	int abandoning;			/* jobs in flight given back: start none, under lock */
 	long finished;			/* jobs this process finished, under lock */
 	int64_t last_input_id;		/* rapidsnark's /status, under lock */
 };
@@ -205,6 +212,8 @@ int tenants_excluded(const struct pd_worker *w, char names[][PD_NAME_MAX], int m
 
 int pool_start(void);
 void pool_stop(void);		/* stop claiming, finish jobs in flight, join */
+/* Stop claiming; give the jobs in flight back to the store (cluster). */
+int pool_abandon(void);
 
 int http_start(const char *listen, char *err, size_t errlen);
 void http_stop(void);

@@ -589,6 +589,35 @@ static int pg_release(struct store *s, struct pd_worker *w, struct claimed_job *
 	return 0;
 }
 
+static int pg_abandon(struct store *s, int64_t id, int attempt)
+{
+	struct store_pg *p = SP(s);
+	char ids[24], att[16], err[512];
+	const char *vals[3] = { ids, att, p->worker_id };
+	PGresult *r;
+	int n;
+
+	snprintf(ids, sizeof(ids), "%lld", (long long)id);
+	snprintf(att, sizeof(att), "%d", attempt);
+	/*
+	 * The attempt stays counted (the next claim is attempt + 1), so a
+	 * result of this one can never pass the fence of the next.
+	 */
+	r = pg_pooled(p, "WITH u AS (UPDATE zkasic_jobs SET state = 'queued', worker = NULL,"
+		      " lease_until = NULL, error = 'attempt ' || attempts || ' given back by '"
+		      " || $3 || ' (shutdown)'"
+		      " WHERE id = $1::bigint AND attempts = $2::integer AND state = 'running'"
+		      " RETURNING id) SELECT pg_notify('zkasic_jobs', id::text) FROM u",
+		      3, vals, NULL, NULL, err, sizeof(err));
+	if (!r) {
+		pd_log("job %lld: giving it back: %s", (long long)id, err);
+		return -EIO;
+	}
+	n = PQntuples(r);
+	PQclear(r);
+	return n ? 0 : -ESTALE;
+}
+
 static int pg_counts(struct store *s, long counts[JOB_NSTATES])
 {
 	struct store_pg *p = SP(s);
@@ -649,6 +678,7 @@ static const struct store_ops pg_ops = {
 	.renew = pg_renew,
 	.finish = pg_finish,
 	.release = pg_release,
+	.abandon = pg_abandon,
 	.counts = pg_counts,
 	.wake = pg_wake,
 	.destroy = pg_destroy,
