@@ -28,6 +28,7 @@
 #define PD_MAX_WORKERS	64
 #define PD_MAX_TENANTS	32
 #define PD_NAME_MAX	64
+#define PD_KEY_MAX	128		/* idempotency keys, with the NUL */
 
 enum job_state { JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_FAILED, JOB_CANCELLED, JOB_NSTATES };
 
@@ -134,9 +135,15 @@ struct store {
 };
 
 struct store_ops {
-	/* Returns 0 with *id, or -errno with @err filled. */
+	/*
+	 * Returns 0 with *id, or -errno with @err filled. @key (NULL: none) is
+	 * the client's idempotency key, unique per tenant: if @tenant already
+	 * has a job of that key, nothing is queued and *id is that job's, with
+	 * *existed set.
+	 */
 	int (*submit)(struct store *s, const char *circuit, const char *tenant, int priority,
-		      const void *witness, size_t len, int64_t *id, char *err, size_t errlen);
+		      const char *key, const void *witness, size_t len, int64_t *id,
+		      int *existed, char *err, size_t errlen);
 	/* 0, -ENOENT or -EIO. */
 	int (*get)(struct store *s, int64_t id, struct job_view *v);
 	/* A JSON array of {"id","state","circuit","tenant","priority"}. */

@@ -18,6 +18,7 @@ struct mem_job {
 	uint8_t *witness;
 	size_t witness_len;
 	double created_ms, started_ms;	/* pd_now_ms() */
+	char key[PD_KEY_MAX];		/* idempotency key, "" if none */
 };
 
 struct store_mem {
@@ -41,10 +42,26 @@ static void set_state(struct store_mem *m, struct mem_job *j, int state)
 }
 
 static int mem_submit(struct store *s, const char *circuit, const char *tenant, int priority,
-		      const void *witness, size_t len, int64_t *id, char *err, size_t errlen)
+		      const char *key, const void *witness, size_t len, int64_t *id,
+		      int *existed, char *err, size_t errlen)
 {
 	struct store_mem *m = SM(s);
-	struct mem_job *j = calloc(1, sizeof(*j));
+	struct mem_job *j;
+	size_t i;
+
+	*existed = 0;
+	if (key) {
+		pthread_mutex_lock(&m->lock);
+		for (i = m->njobs; i-- > 0;)
+			if (!strcmp(m->jobs[i]->key, key) && !strcmp(m->jobs[i]->v.tenant, tenant)) {
+				*id = m->jobs[i]->v.id;
+				*existed = 1;
+				pthread_mutex_unlock(&m->lock);
+				return 0;
+			}
+		pthread_mutex_unlock(&m->lock);
+	}
+	j = calloc(1, sizeof(*j));
 
 	if (!j || !(j->witness = malloc(len ? len : 1))) {
 		free(j);
@@ -74,6 +91,17 @@ static int mem_submit(struct store *s, const char *circuit, const char *tenant, 
 		m->jobs = n;
 		m->cap = cap;
 	}
+	/* The same key may have come in meanwhile: look again under the lock. */
+	for (i = m->njobs; key && i-- > 0;)
+		if (!strcmp(m->jobs[i]->key, key) && !strcmp(m->jobs[i]->v.tenant, tenant)) {
+			*id = m->jobs[i]->v.id;
+			*existed = 1;
+			pthread_mutex_unlock(&m->lock);
+			free(j->witness);
+			free(j);
+			return 0;
+		}
+	snprintf(j->key, sizeof(j->key), "%s", key ? key : "");
 	m->jobs[m->njobs++] = j;
 	j->v.id = (int64_t)m->njobs;
 	m->nstate[JOB_QUEUED]++;

@@ -59,6 +59,10 @@ static const char schema_sql[] =
 	" WHERE state IN ('queued', 'running');"
 	"CREATE INDEX IF NOT EXISTS zkasic_jobs_tenant_running ON zkasic_jobs (tenant)"
 	" WHERE state = 'running';"
+	/* Idempotency keys (a migration for databases made before them). */
+	"ALTER TABLE zkasic_jobs ADD COLUMN IF NOT EXISTS idem_key text;"
+	"CREATE UNIQUE INDEX IF NOT EXISTS zkasic_jobs_idem ON zkasic_jobs (tenant, idem_key)"
+	" WHERE idem_key IS NOT NULL;"
 	"COMMIT;";
 
 struct store_pg {
@@ -188,28 +192,53 @@ static PGresult *pg_pooled(struct store_pg *p, const char *sql, int n, const cha
 }
 
 static int pg_submit(struct store *s, const char *circuit, const char *tenant, int priority,
-		     const void *witness, size_t len, int64_t *id, char *err, size_t errlen)
+		     const char *key, const void *witness, size_t len, int64_t *id, int *existed,
+		     char *err, size_t errlen)
 {
 	struct store_pg *p = SP(s);
 	char prio[16];
-	const char *vals[4] = { circuit, tenant, prio, witness };
-	int lens[4] = { 0, 0, 0, (int)len }, fmts[4] = { 0, 0, 0, 1 };
+	const char *vals[5] = { circuit, tenant, prio, witness, key };
+	int lens[5] = { 0, 0, 0, (int)len, 0 }, fmts[5] = { 0, 0, 0, 1, 0 };
 	PGresult *r;
 
+	*existed = 0;
 	if (len > 1u << 30) {
 		snprintf(err, errlen, "witness of %zu bytes is larger than PostgreSQL takes", len);
 		return -EFBIG;
 	}
 	snprintf(prio, sizeof(prio), "%d", priority);
-	r = pg_pooled(p, "WITH ins AS (INSERT INTO zkasic_jobs (circuit, tenant, priority, witness)"
-		      " VALUES ($1, $2, $3::integer, $4) RETURNING id)"
+	/*
+	 * A key already used by the tenant inserts nothing (ON CONFLICT waits
+	 * for a concurrent insert of the same key to commit); the job it names
+	 * is then read with a fresh snapshot.
+	 */
+	r = pg_pooled(p, "WITH ins AS (INSERT INTO zkasic_jobs (circuit, tenant, priority, witness,"
+		      " idem_key) VALUES ($1, $2, $3::integer, $4, $5)"
+		      " ON CONFLICT (tenant, idem_key) WHERE idem_key IS NOT NULL DO NOTHING"
+		      " RETURNING id)"
 		      " SELECT id, pg_notify('zkasic_jobs', id::text) FROM ins",
-		      4, vals, lens, fmts, err, errlen);
+		      5, vals, lens, fmts, err, errlen);
 	if (!r)
 		return -EIO;
+	if (PQntuples(r) != 1 && key) {
+		const char *kv[2] = { tenant, key };
+
+		PQclear(r);
+		r = pg_pooled(p, "SELECT id FROM zkasic_jobs WHERE tenant = $1 AND idem_key = $2", 2,
+			      kv, NULL, NULL, err, errlen);
+		if (!r)
+			return -EIO;
+		*existed = 1;
+	}
+	if (PQntuples(r) != 1) {
+		snprintf(err, errlen, "the job was not inserted");
+		PQclear(r);
+		return -EIO;
+	}
 	*id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 	PQclear(r);
-	metrics_submitted(circuit);
+	if (!*existed)
+		metrics_submitted(circuit);
 	return 0;
 }
 
