@@ -250,9 +250,17 @@ static int tenant_running_here(const char *tenant)
 	int i, n = 0;
 
 	for (i = 0; i < g.nworkers; i++)
-		if (g.workers[i].current && !strcmp(g.workers[i].current->tenant, tenant))
+		if ((g.workers[i].current && !strcmp(g.workers[i].current->tenant, tenant)) ||
+		    (g.workers[i].pending[0] && !strcmp(g.workers[i].pending, tenant)))
 			n++;
 	return n;
+}
+
+void worker_claimed(struct pd_worker *w, const char *tenant)
+{
+	pthread_mutex_lock(&g.lock);
+	snprintf(w->pending, sizeof(w->pending), "%s", tenant);
+	pthread_mutex_unlock(&g.lock);
 }
 
 int tenant_allowed(const struct pd_worker *w, const char *tenant)

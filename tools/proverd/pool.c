@@ -75,6 +75,7 @@ static int job_begin(struct pd_worker *w, struct claimed_job *job, int *running)
 		return -ECANCELED;
 	}
 	w->current = job;
+	w->pending[0] = 0;
 	*running = ++w->dev->running;
 	pthread_mutex_unlock(&g.lock);
 	return 0;
@@ -168,6 +169,8 @@ static void run_job(struct pd_worker *w, struct claimed_job *job)
 	r.public_file = public_file;
 done:
 	e1 = device_energy_j(w->dev);
+	/* Logged while the job still counts against its tenant's cap. */
+	pd_debug("worker %d: job %lld ends", w->index, (long long)job->id);
 	job_end(w, &n1);
 	/*
 	 * Joules: the device's energy counter over this job's interval, shared
@@ -242,6 +245,9 @@ static void *worker_main(void *arg)
 		} else {
 			run_job(w, &job);
 		}
+		pthread_mutex_lock(&g.lock);
+		w->pending[0] = 0;
+		pthread_mutex_unlock(&g.lock);
 		free(job.witness);
 	}
 	return NULL;

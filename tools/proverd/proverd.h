@@ -191,6 +191,7 @@ struct pd_worker {
 	pthread_t thread;
 	void *store_priv;		/* the store's per-worker state */
 	struct claimed_job *current;	/* under pool lock */
+	char pending[PD_NAME_MAX];	/* tenant of a job claimed, not yet begun; under pool lock */
 };
 
 /* Global daemon state. */
@@ -216,6 +217,12 @@ const struct pd_circuit *circuit_find(const char *name);
 int tenant_allowed(const struct pd_worker *w, const char *tenant);
 /* The tenants this worker must not take now, for the store's claim. */
 int tenants_excluded(const struct pd_worker *w, char names[][PD_NAME_MAX], int max);
+/*
+ * The store claimed a job of @tenant for @w: it counts against the
+ * tenant's cap from now (called where the claim was decided, so that the
+ * check and the claim are one step for this process's workers).
+ */
+void worker_claimed(struct pd_worker *w, const char *tenant);
 
 int pool_start(void);
 void pool_stop(void);		/* stop claiming, finish jobs in flight, join */

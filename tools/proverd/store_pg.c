@@ -440,6 +440,8 @@ static void append_array(char *out, size_t len, char names[][PD_NAME_MAX], int n
 		snprintf(out + pos, len - pos, "}");
 }
 
+static pthread_mutex_t claim_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static int pg_claim(struct store *s, struct pd_worker *w, struct claimed_job *job,
 		    double wait_s)
 {
@@ -466,6 +468,8 @@ static int pg_claim(struct store *s, struct pd_worker *w, struct claimed_job *jo
 		}
 		pd_log("worker %d: connected to PostgreSQL", w->index);
 	}
+	/* This process's tenant caps: its workers check and claim one at a time. */
+	pthread_mutex_lock(&claim_lock);
 	n = tenants_excluded(w, excl_names, PD_MAX_TENANTS);
 	append_array(excluded, sizeof(excluded), excl_names, n);
 	r = pg_run(p, &pw->conn,
@@ -481,6 +485,9 @@ static int pg_claim(struct store *s, struct pd_worker *w, struct claimed_job *jo
 		   " RETURNING id, attempts, circuit, tenant, priority,"
 		   " extract(epoch from (now() - created_at)) * 1000",
 		   5, vals, NULL, NULL, err, sizeof(err));
+	if (r && PQntuples(r) == 1)
+		worker_claimed(w, PQgetvalue(r, 0, 3));
+	pthread_mutex_unlock(&claim_lock);
 	if (!r) {
 		pd_log("worker %d: claim: %s", w->index, err);
 		return -EIO;
