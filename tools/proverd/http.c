@@ -10,7 +10,8 @@
  * a job is queued.
  *
  * rapidsnark proverServer:  POST /input/:circuit, GET /status, POST /cancel
- * jobs:    POST /jobs?circuit=NAME[&priority=P][&tenant=T], GET /jobs?state=&limit=,
+ * jobs:    POST /jobs?circuit=NAME[&priority=P][&tenant=T][&key=K] (or an Idempotency-Key),
+ *          GET /jobs?state=&limit=,
  *          GET /jobs/:id, GET /jobs/:id/proof.json, GET /jobs/:id/public.json,
  *          POST /jobs/:id/cancel
  * service: GET /healthz, GET /metrics, GET /circuits
@@ -228,8 +229,20 @@ static int valid_tenant(const char *s)
 }
 
 /* The body as a witness: a .wtns, or JSON inputs through --witness-cmd. */
+static int valid_key(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n >= PD_KEY_MAX)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_-.:@+/=", *s))
+			return 0;
+	return 1;
+}
+
 static enum MHD_Result submit(struct MHD_Connection *c, struct req *rq, const char *circuit,
-			      int priority, const char *tenant, int rapidsnark)
+			      int priority, const char *tenant, const char *key, int rapidsnark)
 {
 	const struct pd_circuit *cir = circuit_find(circuit);
 	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
@@ -238,7 +251,7 @@ static enum MHD_Result submit(struct MHD_Connection *c, struct req *rq, const ch
 	struct zk_wtns *w = NULL;
 	char err[1024];
 	int64_t id;
-	int json_in, ret;
+	int json_in, ret, existed = 0;
 
 	if (!cir)
 		return send_error(c, MHD_HTTP_NOT_FOUND, "unknown circuit '%s' (GET /circuits lists them)",
@@ -285,12 +298,27 @@ static enum MHD_Result submit(struct MHD_Connection *c, struct req *rq, const ch
 				  cir->name, err);
 	}
 	zk_wtns_close(w);
-	ret = g.store->ops->submit(g.store, cir->name, tenant, priority, wtns, wlen, &id, err,
-				   sizeof(err));
+	ret = g.store->ops->submit(g.store, cir->name, tenant, priority, key, wtns, wlen, &id,
+				   &existed, err, sizeof(err));
 	free(made);
 	if (ret)
 		return send_error(c, ret == -EIO ? MHD_HTTP_SERVICE_UNAVAILABLE :
 				  MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot queue the job: %s", err);
+	if (existed) {
+		struct job_view v;
+		json_t *o;
+
+		/* A retry: the job this key made, in whatever state it is now. */
+		memset(&v, 0, sizeof(v));
+		if (g.store->ops->get(g.store, id, &v))
+			return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+					  "job %lld of this Idempotency-Key cannot be read", (long long)id);
+		o = json_pack("{s:o, s:s, s:b}", "id", json_sprintf("%lld", (long long)id),
+			      "state", job_state_name(v.state), "existing", 1);
+		job_view_free(&v);
+		pd_debug("job %lld: submitted again with its Idempotency-Key", (long long)id);
+		return send_json(c, MHD_HTTP_OK, o);
+	}
 	if (rapidsnark) {
 		pthread_mutex_lock(&g.lock);
 		g.last_input_id = id;
@@ -475,7 +503,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const struct route_mat
 	case R_INPUT:
 		if (m->arg_bad)
 			return send_error(c, MHD_HTTP_NOT_FOUND, "unknown circuit");
-		return submit(c, rq, m->arg, 0, "", 1);
+		return submit(c, rq, m->arg, 0, "", NULL, 1);
 	case R_STATUS:
 		return status_last(c);
 	case R_CANCEL_LAST: {
@@ -497,6 +525,11 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const struct route_mat
 		{
 			const char *pr = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "priority");
 			const char *tn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "tenant");
+			const char *key = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+								      "Idempotency-Key");
+
+			if (!key)
+				key = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "key");
 
 			if (pr) {
 				long p = strtol(pr, &end, 10);
@@ -509,7 +542,11 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const struct route_mat
 			if (tn && !valid_tenant(tn))
 				return send_error(c, MHD_HTTP_BAD_REQUEST,
 						  "tenant: up to %d letters, digits or _-.:@", PD_NAME_MAX - 1);
-			return submit(c, rq, v, priority, tn ? tn : "", 0);
+			if (key && !valid_key(key))
+				return send_error(c, MHD_HTTP_BAD_REQUEST,
+						  "Idempotency-Key (or key=): 1 to %d letters, digits or _-.:@+/=",
+						  PD_KEY_MAX - 1);
+			return submit(c, rq, v, priority, tn ? tn : "", key, 0);
 		}
 	case R_JOB:
 	case R_JOB_PROOF:

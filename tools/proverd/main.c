@@ -250,9 +250,17 @@ static int tenant_running_here(const char *tenant)
 	int i, n = 0;
 
 	for (i = 0; i < g.nworkers; i++)
-		if (g.workers[i].current && !strcmp(g.workers[i].current->tenant, tenant))
+		if ((g.workers[i].current && !strcmp(g.workers[i].current->tenant, tenant)) ||
+		    (g.workers[i].pending[0] && !strcmp(g.workers[i].pending, tenant)))
 			n++;
 	return n;
+}
+
+void worker_claimed(struct pd_worker *w, const char *tenant)
+{
+	pthread_mutex_lock(&g.lock);
+	snprintf(w->pending, sizeof(w->pending), "%s", tenant);
+	pthread_mutex_unlock(&g.lock);
 }
 
 int tenant_allowed(const struct pd_worker *w, const char *tenant)
@@ -608,7 +616,25 @@ int main(int argc, char **argv)
 		int sig = sigtimedwait(&sigs, NULL, &ts);
 
 		if (sig == SIGTERM || sig == SIGINT) {
-			pd_log("signal %d: finishing the jobs in flight", sig);
+			int n;
+
+			if (!g.store->ops->abandon) {
+				pd_log("signal %d: finishing the jobs in flight", sig);
+				break;
+			}
+			/*
+			 * Cluster mode: the jobs in flight go back to the queue at
+			 * once, for another worker, and their proofs are dropped.
+			 */
+			pd_log("signal %d: giving the jobs in flight back to the queue", sig);
+			n = pool_abandon();
+			if (n) {
+				/* Their provers cannot be interrupted: leave without them. */
+				pd_log("stopped after %ld job%s, %d given back", g.finished,
+				       g.finished == 1 ? "" : "s", n);
+				fflush(stderr);
+				_exit(0);
+			}
 			break;
 		}
 		if (g.stopping)

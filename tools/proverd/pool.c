@@ -67,12 +67,18 @@ static int render_files(const struct pd_circuit *c, const struct zk_wtns *w,
 	return ret;
 }
 
-static void job_begin(struct pd_worker *w, struct claimed_job *job, int *running)
+static int job_begin(struct pd_worker *w, struct claimed_job *job, int *running)
 {
 	pthread_mutex_lock(&g.lock);
+	if (g.abandoning) {
+		pthread_mutex_unlock(&g.lock);
+		return -ECANCELED;
+	}
 	w->current = job;
+	w->pending[0] = 0;
 	*running = ++w->dev->running;
 	pthread_mutex_unlock(&g.lock);
+	return 0;
 }
 
 static void job_end(struct pd_worker *w, int *running)
@@ -116,7 +122,13 @@ static void run_job(struct pd_worker *w, struct claimed_job *job)
 
 	pd_debug("worker %d: job %lld (%s, attempt %d)", w->index, (long long)job->id,
 		 job->circuit, job->attempt);
-	job_begin(w, job, &n0);
+	if (job_begin(w, job, &n0)) {
+		/* Claimed as the jobs in flight were given back: give it back too. */
+		if (g.store->ops->release(g.store, w, job))
+			pd_log("job %lld: could not be released; its lease will expire",
+			       (long long)job->id);
+		return;
+	}
 	if (!c) {
 		r.error = "circuit not loaded on this worker";
 		goto done;
@@ -157,6 +169,8 @@ static void run_job(struct pd_worker *w, struct claimed_job *job)
 	r.public_file = public_file;
 done:
 	e1 = device_energy_j(w->dev);
+	/* Logged while the job still counts against its tenant's cap. */
+	pd_debug("worker %d: job %lld ends", w->index, (long long)job->id);
 	job_end(w, &n1);
 	/*
 	 * Joules: the device's energy counter over this job's interval, shared
@@ -231,9 +245,51 @@ static void *worker_main(void *arg)
 		} else {
 			run_job(w, &job);
 		}
+		pthread_mutex_lock(&g.lock);
+		w->pending[0] = 0;
+		pthread_mutex_unlock(&g.lock);
 		free(job.witness);
 	}
 	return NULL;
+}
+
+int pool_abandon(void)
+{
+	struct claimed_job jobs[PD_MAX_WORKERS];
+	int n = 0, i;
+
+	if (!g.store->ops->abandon)
+		return 0;
+	pthread_mutex_lock(&g.lock);
+	g.stopping = 1;
+	g.abandoning = 1;
+	for (i = 0; i < g.nworkers; i++) {
+		struct claimed_job *cur = g.workers[i].current;
+
+		if (!cur)
+			continue;
+		/* Its worker discards the proof it is computing. */
+		cur->lost = 1;
+		jobs[n] = *cur;
+		jobs[n].witness = NULL;
+		n++;
+	}
+	pthread_mutex_unlock(&g.lock);
+	g.store->ops->wake(g.store);
+	for (i = 0; i < n; i++) {
+		int ret = g.store->ops->abandon(g.store, jobs[i].id, jobs[i].attempt);
+
+		if (!ret)
+			pd_log("job %lld attempt %d: given back to the queue", (long long)jobs[i].id,
+			       jobs[i].attempt);
+		else if (ret == -ESTALE)
+			pd_log("job %lld attempt %d: already finished or taken over", (long long)jobs[i].id,
+			       jobs[i].attempt);
+		else
+			pd_log("job %lld attempt %d: could not be given back; its lease will expire",
+			       (long long)jobs[i].id, jobs[i].attempt);
+	}
+	return n;
 }
 
 static void *lease_main(void *arg)

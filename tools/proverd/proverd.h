@@ -28,6 +28,7 @@
 #define PD_MAX_WORKERS	64
 #define PD_MAX_TENANTS	32
 #define PD_NAME_MAX	64
+#define PD_KEY_MAX	128		/* idempotency keys, with the NUL */
 
 enum job_state { JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_FAILED, JOB_CANCELLED, JOB_NSTATES };
 
@@ -134,9 +135,15 @@ struct store {
 };
 
 struct store_ops {
-	/* Returns 0 with *id, or -errno with @err filled. */
+	/*
+	 * Returns 0 with *id, or -errno with @err filled. @key (NULL: none) is
+	 * the client's idempotency key, unique per tenant: if @tenant already
+	 * has a job of that key, nothing is queued and *id is that job's, with
+	 * *existed set.
+	 */
 	int (*submit)(struct store *s, const char *circuit, const char *tenant, int priority,
-		      const void *witness, size_t len, int64_t *id, char *err, size_t errlen);
+		      const char *key, const void *witness, size_t len, int64_t *id,
+		      int *existed, char *err, size_t errlen);
 	/* 0, -ENOENT or -EIO. */
 	int (*get)(struct store *s, int64_t id, struct job_view *v);
 	/* A JSON array of {"id","state","circuit","tenant","priority"}. */
@@ -159,6 +166,12 @@ struct store_ops {
 		      const struct job_result *r);
 	/* Give a job back to the queue (shutdown): fenced like finish. */
 	int (*release)(struct store *s, struct pd_worker *w, struct claimed_job *job);
+	/*
+	 * Give back a job in flight (SIGTERM in cluster mode) from any thread:
+	 * queued again at once, lease cleared, the attempt counted; fenced by
+	 * the attempt. NULL where jobs die with the process (memory).
+	 */
+	int (*abandon)(struct store *s, int64_t id, int attempt);
 	/* Cluster-wide (or local) counts by state; -1 if unknown. */
 	int (*counts)(struct store *s, long counts[JOB_NSTATES]);
 	/* Wake every worker waiting in claim (shutdown). */
@@ -178,6 +191,7 @@ struct pd_worker {
 	pthread_t thread;
 	void *store_priv;		/* the store's per-worker state */
 	struct claimed_job *current;	/* under pool lock */
+	char pending[PD_NAME_MAX];	/* tenant of a job claimed, not yet begun; under pool lock */
 };
 
 /* Global daemon state. */
@@ -192,6 +206,7 @@ struct proverd {
 	struct pd_worker workers[PD_MAX_WORKERS];
 	pthread_mutex_t lock;		/* devices' running counts, workers' current */
 	volatile int stopping;		/* stop claiming */
+	int abandoning;			/* jobs in flight given back: start none, under lock */
 	long finished;			/* jobs this process finished, under lock */
 	int64_t last_input_id;		/* rapidsnark's /status, under lock */
 };
@@ -202,9 +217,17 @@ const struct pd_circuit *circuit_find(const char *name);
 int tenant_allowed(const struct pd_worker *w, const char *tenant);
 /* The tenants this worker must not take now, for the store's claim. */
 int tenants_excluded(const struct pd_worker *w, char names[][PD_NAME_MAX], int max);
+/*
+ * The store claimed a job of @tenant for @w: it counts against the
+ * tenant's cap from now (called where the claim was decided, so that the
+ * check and the claim are one step for this process's workers).
+ */
+void worker_claimed(struct pd_worker *w, const char *tenant);
 
 int pool_start(void);
 void pool_stop(void);		/* stop claiming, finish jobs in flight, join */
+/* Stop claiming; give the jobs in flight back to the store (cluster). */
+int pool_abandon(void);
 
 int http_start(const char *listen, char *err, size_t errlen);
 void http_stop(void);

@@ -18,6 +18,7 @@ struct mem_job {
 	uint8_t *witness;
 	size_t witness_len;
 	double created_ms, started_ms;	/* pd_now_ms() */
+	char key[PD_KEY_MAX];		/* idempotency key, "" if none */
 };
 
 struct store_mem {
@@ -29,6 +30,13 @@ struct store_mem {
 	long nstate[JOB_NSTATES];
 	int max_attempts;
 	char worker_id[256];
+	/* When each tenant last had a job started (claims' sequence numbers). */
+	struct {
+		char tenant[PD_NAME_MAX];
+		uint64_t seq;
+	} served[256];
+	int nserved;
+	uint64_t seq;
 };
 
 #define SM(s) ((struct store_mem *)(s))
@@ -41,10 +49,26 @@ static void set_state(struct store_mem *m, struct mem_job *j, int state)
 }
 
 static int mem_submit(struct store *s, const char *circuit, const char *tenant, int priority,
-		      const void *witness, size_t len, int64_t *id, char *err, size_t errlen)
+		      const char *key, const void *witness, size_t len, int64_t *id,
+		      int *existed, char *err, size_t errlen)
 {
 	struct store_mem *m = SM(s);
-	struct mem_job *j = calloc(1, sizeof(*j));
+	struct mem_job *j;
+	size_t i;
+
+	*existed = 0;
+	if (key) {
+		pthread_mutex_lock(&m->lock);
+		for (i = m->njobs; i-- > 0;)
+			if (!strcmp(m->jobs[i]->key, key) && !strcmp(m->jobs[i]->v.tenant, tenant)) {
+				*id = m->jobs[i]->v.id;
+				*existed = 1;
+				pthread_mutex_unlock(&m->lock);
+				return 0;
+			}
+		pthread_mutex_unlock(&m->lock);
+	}
+	j = calloc(1, sizeof(*j));
 
 	if (!j || !(j->witness = malloc(len ? len : 1))) {
 		free(j);
@@ -74,6 +98,17 @@ static int mem_submit(struct store *s, const char *circuit, const char *tenant, 
 		m->jobs = n;
 		m->cap = cap;
 	}
+	/* The same key may have come in meanwhile: look again under the lock. */
+	for (i = m->njobs; key && i-- > 0;)
+		if (!strcmp(m->jobs[i]->key, key) && !strcmp(m->jobs[i]->v.tenant, tenant)) {
+			*id = m->jobs[i]->v.id;
+			*existed = 1;
+			pthread_mutex_unlock(&m->lock);
+			free(j->witness);
+			free(j);
+			return 0;
+		}
+	snprintf(j->key, sizeof(j->key), "%s", key ? key : "");
 	m->jobs[m->njobs++] = j;
 	j->v.id = (int64_t)m->njobs;
 	m->nstate[JOB_QUEUED]++;
@@ -168,7 +203,7 @@ static int mem_cancel(struct store *s, int64_t id, int *state)
 	return ret;
 }
 
-/* The order claims take: fewer running jobs of the tenant, priority, age. */
+/* The order claims take: fewer running jobs of the tenant, priority, round robin, age. */
 static int running_of(struct store_mem *m, const char *tenant)
 {
 	size_t i;
@@ -178,6 +213,37 @@ static int running_of(struct store_mem *m, const char *tenant)
 		if (m->jobs[i]->v.state == JOB_RUNNING && !strcmp(m->jobs[i]->v.tenant, tenant))
 			n++;
 	return n;
+}
+
+static uint64_t last_served(struct store_mem *m, const char *tenant)
+{
+	int i;
+
+	for (i = 0; i < m->nserved; i++)
+		if (!strcmp(m->served[i].tenant, tenant))
+			return m->served[i].seq;
+	return 0;
+}
+
+static void mark_served(struct store_mem *m, const char *tenant)
+{
+	int i, old = 0;
+
+	for (i = 0; i < m->nserved; i++) {
+		if (!strcmp(m->served[i].tenant, tenant))
+			break;
+		if (m->served[i].seq < m->served[old].seq)
+			old = i;
+	}
+	if (i == m->nserved) {
+		/* Full: forget the tenant served longest ago. */
+		if (m->nserved < (int)(sizeof(m->served) / sizeof(m->served[0])))
+			m->nserved++;
+		else
+			i = old;
+		snprintf(m->served[i].tenant, sizeof(m->served[i].tenant), "%s", tenant);
+	}
+	m->served[i].seq = ++m->seq;
 }
 
 static int mem_claim(struct store *s, struct pd_worker *w, struct claimed_job *job,
@@ -197,27 +263,39 @@ static int mem_claim(struct store *s, struct pd_worker *w, struct claimed_job *j
 	pthread_mutex_lock(&m->lock);
 	while (!g.stopping) {
 		struct mem_job *best = NULL;
+		uint64_t best_last = 0;
 		int best_run = 0;
 		size_t i;
 
 		if (m->nstate[JOB_QUEUED]) {
 			for (i = 0; i < m->njobs; i++) {
 				struct mem_job *j = m->jobs[i];
+				uint64_t last;
 				int run;
 
 				if (j->v.state != JOB_QUEUED || !circuit_find(j->v.circuit) ||
 				    !tenant_allowed(w, j->v.tenant))
 					continue;
 				run = running_of(m, j->v.tenant);
+				last = last_served(m, j->v.tenant);
+				/*
+				 * Fewer running jobs of its tenant, higher priority,
+				 * then the tenant served longest ago (round robin
+				 * among tenants, even with one worker), then age.
+				 */
 				if (!best || run < best_run ||
-				    (run == best_run && j->v.priority > best->v.priority)) {
+				    (run == best_run && (j->v.priority > best->v.priority ||
+				     (j->v.priority == best->v.priority && last < best_last)))) {
 					best = j;
 					best_run = run;
+					best_last = last;
 				}
 			}
 		}
 		if (best) {
 			set_state(m, best, JOB_RUNNING);
+			mark_served(m, best->v.tenant);
+			worker_claimed(w, best->v.tenant);
 			best->v.attempts++;
 			best->started_ms = pd_now_ms();
 			best->v.queued_ms = best->started_ms - best->created_ms;

@@ -59,6 +59,10 @@ static const char schema_sql[] =
 	" WHERE state IN ('queued', 'running');"
 	"CREATE INDEX IF NOT EXISTS zkasic_jobs_tenant_running ON zkasic_jobs (tenant)"
 	" WHERE state = 'running';"
+	/* Idempotency keys (a migration for databases made before them). */
+	"ALTER TABLE zkasic_jobs ADD COLUMN IF NOT EXISTS idem_key text;"
+	"CREATE UNIQUE INDEX IF NOT EXISTS zkasic_jobs_idem ON zkasic_jobs (tenant, idem_key)"
+	" WHERE idem_key IS NOT NULL;"
 	"COMMIT;";
 
 struct store_pg {
@@ -188,28 +192,53 @@ static PGresult *pg_pooled(struct store_pg *p, const char *sql, int n, const cha
 }
 
 static int pg_submit(struct store *s, const char *circuit, const char *tenant, int priority,
-		     const void *witness, size_t len, int64_t *id, char *err, size_t errlen)
+		     const char *key, const void *witness, size_t len, int64_t *id, int *existed,
+		     char *err, size_t errlen)
 {
 	struct store_pg *p = SP(s);
 	char prio[16];
-	const char *vals[4] = { circuit, tenant, prio, witness };
-	int lens[4] = { 0, 0, 0, (int)len }, fmts[4] = { 0, 0, 0, 1 };
+	const char *vals[5] = { circuit, tenant, prio, witness, key };
+	int lens[5] = { 0, 0, 0, (int)len, 0 }, fmts[5] = { 0, 0, 0, 1, 0 };
 	PGresult *r;
 
+	*existed = 0;
 	if (len > 1u << 30) {
 		snprintf(err, errlen, "witness of %zu bytes is larger than PostgreSQL takes", len);
 		return -EFBIG;
 	}
 	snprintf(prio, sizeof(prio), "%d", priority);
-	r = pg_pooled(p, "WITH ins AS (INSERT INTO zkasic_jobs (circuit, tenant, priority, witness)"
-		      " VALUES ($1, $2, $3::integer, $4) RETURNING id)"
+	/*
+	 * A key already used by the tenant inserts nothing (ON CONFLICT waits
+	 * for a concurrent insert of the same key to commit); the job it names
+	 * is then read with a fresh snapshot.
+	 */
+	r = pg_pooled(p, "WITH ins AS (INSERT INTO zkasic_jobs (circuit, tenant, priority, witness,"
+		      " idem_key) VALUES ($1, $2, $3::integer, $4, $5)"
+		      " ON CONFLICT (tenant, idem_key) WHERE idem_key IS NOT NULL DO NOTHING"
+		      " RETURNING id)"
 		      " SELECT id, pg_notify('zkasic_jobs', id::text) FROM ins",
-		      4, vals, lens, fmts, err, errlen);
+		      5, vals, lens, fmts, err, errlen);
 	if (!r)
 		return -EIO;
+	if (PQntuples(r) != 1 && key) {
+		const char *kv[2] = { tenant, key };
+
+		PQclear(r);
+		r = pg_pooled(p, "SELECT id FROM zkasic_jobs WHERE tenant = $1 AND idem_key = $2", 2,
+			      kv, NULL, NULL, err, errlen);
+		if (!r)
+			return -EIO;
+		*existed = 1;
+	}
+	if (PQntuples(r) != 1) {
+		snprintf(err, errlen, "the job was not inserted");
+		PQclear(r);
+		return -EIO;
+	}
 	*id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 	PQclear(r);
-	metrics_submitted(circuit);
+	if (!*existed)
+		metrics_submitted(circuit);
 	return 0;
 }
 
@@ -411,6 +440,8 @@ static void append_array(char *out, size_t len, char names[][PD_NAME_MAX], int n
 		snprintf(out + pos, len - pos, "}");
 }
 
+static pthread_mutex_t claim_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static int pg_claim(struct store *s, struct pd_worker *w, struct claimed_job *job,
 		    double wait_s)
 {
@@ -437,6 +468,8 @@ static int pg_claim(struct store *s, struct pd_worker *w, struct claimed_job *jo
 		}
 		pd_log("worker %d: connected to PostgreSQL", w->index);
 	}
+	/* This process's tenant caps: its workers check and claim one at a time. */
+	pthread_mutex_lock(&claim_lock);
 	n = tenants_excluded(w, excl_names, PD_MAX_TENANTS);
 	append_array(excluded, sizeof(excluded), excl_names, n);
 	r = pg_run(p, &pw->conn,
@@ -452,6 +485,9 @@ static int pg_claim(struct store *s, struct pd_worker *w, struct claimed_job *jo
 		   " RETURNING id, attempts, circuit, tenant, priority,"
 		   " extract(epoch from (now() - created_at)) * 1000",
 		   5, vals, NULL, NULL, err, sizeof(err));
+	if (r && PQntuples(r) == 1)
+		worker_claimed(w, PQgetvalue(r, 0, 3));
+	pthread_mutex_unlock(&claim_lock);
 	if (!r) {
 		pd_log("worker %d: claim: %s", w->index, err);
 		return -EIO;
@@ -589,6 +625,35 @@ static int pg_release(struct store *s, struct pd_worker *w, struct claimed_job *
 	return 0;
 }
 
+static int pg_abandon(struct store *s, int64_t id, int attempt)
+{
+	struct store_pg *p = SP(s);
+	char ids[24], att[16], err[512];
+	const char *vals[3] = { ids, att, p->worker_id };
+	PGresult *r;
+	int n;
+
+	snprintf(ids, sizeof(ids), "%lld", (long long)id);
+	snprintf(att, sizeof(att), "%d", attempt);
+	/*
+	 * The attempt stays counted (the next claim is attempt + 1), so a
+	 * result of this one can never pass the fence of the next.
+	 */
+	r = pg_pooled(p, "WITH u AS (UPDATE zkasic_jobs SET state = 'queued', worker = NULL,"
+		      " lease_until = NULL, error = 'attempt ' || attempts || ' given back by '"
+		      " || $3 || ' (shutdown)'"
+		      " WHERE id = $1::bigint AND attempts = $2::integer AND state = 'running'"
+		      " RETURNING id) SELECT pg_notify('zkasic_jobs', id::text) FROM u",
+		      3, vals, NULL, NULL, err, sizeof(err));
+	if (!r) {
+		pd_log("job %lld: giving it back: %s", (long long)id, err);
+		return -EIO;
+	}
+	n = PQntuples(r);
+	PQclear(r);
+	return n ? 0 : -ESTALE;
+}
+
 static int pg_counts(struct store *s, long counts[JOB_NSTATES])
 {
 	struct store_pg *p = SP(s);
@@ -649,6 +714,7 @@ static const struct store_ops pg_ops = {
 	.renew = pg_renew,
 	.finish = pg_finish,
 	.release = pg_release,
+	.abandon = pg_abandon,
 	.counts = pg_counts,
 	.wake = pg_wake,
 	.destroy = pg_destroy,
