@@ -25,6 +25,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "elem.h"
+#include "ids.h"
 #include "internal.h"
 
 #define ZK_MAX_DEVICES		16
@@ -53,14 +55,12 @@ struct zk_ctx {
 
 enum zk_op_kind { ZK_OP_MSM, ZK_OP_NTT, ZK_OP_VEC };
 
-static const struct zkm_exec cpu_one = { .threads = 1 };
-
 struct zk_part {
 	struct zk_dev_slot *slot;
 	struct zk_buffer *buf;
 	uint64_t seqno;
-	size_t first, count;	/* points (MSM), vectors (NTT), elements (VEC) */
-	int state;		/* 0 waiting, 1 on a device, 2 done */
+	/* The op's items this part carries: points (MSM), vectors (NTT), elements (VEC). */
+	size_t first_item, n_items;
 };
 
 struct zk_op {
@@ -73,7 +73,12 @@ struct zk_op {
 	uint8_t *out;
 	size_t n;		/* points, vectors or elements */
 	unsigned int log_n;
-	size_t in0_unit, in1_unit, out_unit, in1_fixed;
+	/*
+	 * Bytes per item of each array (point + scalar for MSM, a vector for
+	 * NTT, an element for VEC); in1_shared_bytes is non-zero when one
+	 * in1 value serves every item (VEC SCALE's factor).
+	 */
+	size_t in0_item_bytes, in1_item_bytes, out_item_bytes, in1_shared_bytes;
 	uint8_t shift[64];
 	int has_shift;
 	uint8_t *partials;	/* MSM: one point per part */
@@ -310,12 +315,12 @@ static uint64_t part_bytes(const struct zk_op *op, const struct zk_part *p)
 {
 	switch (op->kind) {
 	case ZK_OP_MSM:
-		return p->count * (op->in0_unit + op->in1_unit) + op->out_unit;
+		return p->n_items * (op->in0_item_bytes + op->in1_item_bytes) + op->out_item_bytes;
 	case ZK_OP_NTT:
-		return p->count * op->in0_unit + (op->has_shift ? 64 : 0);
+		return p->n_items * op->in0_item_bytes + (op->has_shift ? 64 : 0);
 	default:
-		return p->count * (op->in0_unit + op->out_unit) +
-		       (op->in1_fixed ? op->in1_fixed : p->count * op->in1_unit);
+		return p->n_items * (op->in0_item_bytes + op->out_item_bytes) +
+		       (op->in1_shared_bytes ? op->in1_shared_bytes : p->n_items * op->in1_item_bytes);
 	}
 }
 
@@ -342,31 +347,31 @@ static int part_submit(struct zk_op *op, struct zk_part *p)
 	cmd = zk_batch_get_cmd(s->batch);
 	switch (op->kind) {
 	case ZK_OP_MSM:
-		a = p->count * op->in0_unit;
-		b = p->count * op->in1_unit;
-		memcpy(map, op->in0 + p->first * op->in0_unit, a);
-		memcpy(map + a, op->in1 + p->first * op->in1_unit, b);
-		zk_prep_msm(cmd, op->id, iova, iova + a, (uint32_t)p->count, iova + a + b,
+		a = p->n_items * op->in0_item_bytes;
+		b = p->n_items * op->in1_item_bytes;
+		memcpy(map, op->in0 + p->first_item * op->in0_item_bytes, a);
+		memcpy(map + a, op->in1 + p->first_item * op->in1_item_bytes, b);
+		zk_prep_msm(cmd, op->id, iova, iova + a, (uint32_t)p->n_items, iova + a + b,
 			    op->flags);
 		break;
 	case ZK_OP_NTT:
-		a = p->count * op->in0_unit;
-		memcpy(map, op->out + p->first * op->in0_unit, a);
-		zk_prep_ntt(cmd, op->id, iova, iova, op->log_n, (uint32_t)p->count, op->flags);
+		a = p->n_items * op->in0_item_bytes;
+		memcpy(map, op->out + p->first_item * op->in0_item_bytes, a);
+		zk_prep_ntt(cmd, op->id, iova, iova, op->log_n, (uint32_t)p->n_items, op->flags);
 		if (op->has_shift) {
-			memcpy(map + a, op->shift, op->out_unit);
+			memcpy(map + a, op->shift, op->out_item_bytes);
 			cmd->src1 = iova + a;
 		}
 		break;
 	default:
-		a = p->count * op->in0_unit;
-		b = op->in1_fixed ? op->in1_fixed : p->count * op->in1_unit;
-		memcpy(map, op->in0 + p->first * op->in0_unit, a);
+		a = p->n_items * op->in0_item_bytes;
+		b = op->in1_shared_bytes ? op->in1_shared_bytes : p->n_items * op->in1_item_bytes;
+		memcpy(map, op->in0 + p->first_item * op->in0_item_bytes, a);
 		if (b)
-			memcpy(map + a, op->in1_fixed ? op->in1 :
-			       op->in1 + p->first * op->in1_unit, b);
+			memcpy(map + a, op->in1_shared_bytes ? op->in1 :
+			       op->in1 + p->first_item * op->in1_item_bytes, b);
 		zk_prep_vec(cmd, op->id, op->vec_op, iova, b ? iova + a : 0, iova + a + b,
-			    (uint32_t)p->count, op->flags);
+			    (uint32_t)p->n_items, op->flags);
 		break;
 	}
 	queue = ctx->queue >= 0 ? (unsigned int)ctx->queue :
@@ -381,7 +386,6 @@ out:
 		p->buf = NULL;
 		return ret;
 	}
-	p->state = 1;
 	return 0;
 }
 
@@ -391,32 +395,21 @@ static const char *op_name(const struct zk_op *op)
 }
 
 /*
- * A device's MSM result must be a point on the curve: checking the curve
- * equation costs a few multiplications and catches a corrupted result (a
- * flipped bit almost never lands on the curve) instead of returning it.
- */
-/*
  * out = the sum of @n packed points (Montgomery form if @flags has
- * ZKM_MSM_POINTS_MONT), as an MSM with scalars 1: how the results of an
- * MSM's parts, devices or summed MSMs are added on the host.
+ * ZKM_MSM_POINTS_MONT): how the results of an MSM's parts, devices or
+ * summed MSMs are added on the host.
  */
 static int points_add(int curve, const uint8_t *pts, size_t n, unsigned int flags, void *out,
 		      const char *what)
 {
-	uint8_t *ones = calloc(n ? n : 1, 32);
-	size_t i;
-	int ret;
-
-	if (!ones)
-		return zk_fail(-ENOMEM, "%s", what);
-	for (i = 0; i < n; i++)
-		ones[32 * i] = 1;
-	ret = zk_fail_math(zkm_msm(curve, pts, ones, n, flags & ZKM_MSM_POINTS_MONT, out,
-				   &cpu_one), what);
-	free(ones);
-	return ret;
+	return zk_fail_math(zkm_points_sum(curve, pts, n, flags & ZKM_MSM_POINTS_MONT, out), what);
 }
 
+/*
+ * A device's MSM result must be a point on the curve: checking the curve
+ * equation costs a few multiplications and catches a corrupted result (a
+ * flipped bit almost never lands on the curve) instead of returning it.
+ */
 static int msm_result_check(int curve, unsigned int flags, const uint8_t *point,
 			    const struct zk_device *dev)
 {
@@ -446,27 +439,26 @@ static int part_collect(struct zk_op *op, struct zk_part *p)
 		map = p->buf->map;
 		switch (op->kind) {
 		case ZK_OP_MSM:
-			a = p->count * (op->in0_unit + op->in1_unit);
-			memcpy(op->partials + (p - op->parts) * op->out_unit, map + a,
-			       op->out_unit);
+			a = p->n_items * (op->in0_item_bytes + op->in1_item_bytes);
+			memcpy(op->partials + (p - op->parts) * op->out_item_bytes, map + a,
+			       op->out_item_bytes);
 			ret = msm_result_check(op->id, op->flags,
-					       op->partials + (p - op->parts) * op->out_unit,
+					       op->partials + (p - op->parts) * op->out_item_bytes,
 					       p->slot->dev);
 			break;
 		case ZK_OP_NTT:
-			memcpy(op->out + p->first * op->in0_unit, map, p->count * op->in0_unit);
+			memcpy(op->out + p->first_item * op->in0_item_bytes, map, p->n_items * op->in0_item_bytes);
 			break;
 		default:
-			a = p->count * op->in0_unit;
-			b = op->in1_fixed ? op->in1_fixed : p->count * op->in1_unit;
-			memcpy(op->out + p->first * op->out_unit, map + a + b,
-			       p->count * op->out_unit);
+			a = p->n_items * op->in0_item_bytes;
+			b = op->in1_shared_bytes ? op->in1_shared_bytes : p->n_items * op->in1_item_bytes;
+			memcpy(op->out + p->first_item * op->out_item_bytes, map + a + b,
+			       p->n_items * op->out_item_bytes);
 			break;
 		}
 	}
 	buffer_put(op->ctx, p->slot, p->buf);
 	p->buf = NULL;
-	p->state = 2;
 	return ret;
 }
 
@@ -507,8 +499,8 @@ static int op_split(struct zk_op *op, size_t per_part)
 	if (!op->parts)
 		return zk_fail(-ENOMEM, "%zu parts", op->nparts);
 	for (i = 0; i < op->nparts; i++) {
-		op->parts[i].first = i * per_part;
-		op->parts[i].count = op->n - i * per_part < per_part ? op->n - i * per_part
+		op->parts[i].first_item = i * per_part;
+		op->parts[i].n_items = op->n - i * per_part < per_part ? op->n - i * per_part
 								      : per_part;
 	}
 	return 0;
@@ -596,7 +588,7 @@ int zk_op_wait(struct zk_op *op)
 	while (op->next_collect < op->next_submit)
 		part_collect(op, &op->parts[op->next_collect++]);
 	if (!ret && op->kind == ZK_OP_MSM) {
-		pb = op->out_unit;
+		pb = op->out_item_bytes;
 		if (op->nparts == 1) {
 			memcpy(op->out, op->partials, pb);
 		} else if (!op->nparts) {
@@ -663,9 +655,9 @@ int zk_msm_async(struct zk_ctx *ctx, int curve, const void *bases, const void *s
 	op->in1 = scalars;
 	op->out = result;
 	op->n = n;
-	op->in0_unit = pb;
-	op->in1_unit = sb;
-	op->out_unit = pb;
+	op->in0_item_bytes = pb;
+	op->in1_item_bytes = sb;
+	op->out_item_bytes = pb;
 	if (ctx->backend == ZK_BACKEND_ACCEL) {
 		ret = msm_device_check(ctx, curve, &max_part);
 		if (!ret)
@@ -717,8 +709,8 @@ int zk_ntt_async(struct zk_ctx *ctx, int field, void *data, unsigned int log_n,
 	op->out = data;
 	op->n = batch;
 	op->log_n = log_n;
-	op->in0_unit = vec;
-	op->out_unit = fb;
+	op->in0_item_bytes = vec;
+	op->out_item_bytes = fb;
 	if (shift) {
 		memcpy(op->shift, shift, fb);
 		op->has_shift = 1;
@@ -760,10 +752,10 @@ int zk_vec_async(struct zk_ctx *ctx, int field, int op_id, const void *a, const 
 	op->in1 = b;
 	op->out = out;
 	op->n = n;
-	op->in0_unit = fb;
-	op->out_unit = fb;
-	op->in1_unit = op_id >= ZKM_VEC_TO_MONT ? 0 : fb;
-	op->in1_fixed = op_id == ZKM_VEC_SCALE ? fb : 0;
+	op->in0_item_bytes = fb;
+	op->out_item_bytes = fb;
+	op->in1_item_bytes = op_id >= ZKM_VEC_TO_MONT ? 0 : fb;
+	op->in1_shared_bytes = op_id == ZKM_VEC_SCALE ? fb : 0;
 	if (ctx->backend == ZK_BACKEND_ACCEL) {
 		ret = op_split(op, (ZK_NTT_PART_BYTES / (3 * fb)));
 		if (ret) {
@@ -787,13 +779,13 @@ int zk_msm_sum(struct zk_ctx *ctx, int curve, const struct zkm_msm_part *parts,
 	       unsigned int nparts, unsigned int flags, void *result)
 {
 	struct zkm_exec ex = { .threads = ctx ? ctx->threads : 0 };
-	uint8_t sums[ZKM_MSM_MAX_PARTS * 192];
+	uint8_t sums[ZKM_MSM_MAX_PARTS * ZK_MAX_POINT_BYTES];
 	struct zk_op *ops[ZKM_MSM_MAX_PARTS] = { NULL };
 	size_t pb = zkm_point_bytes(curve);
 	unsigned int i;
 	int ret = 0;
 
-	if (!ctx || !pb || pb > 192 || nparts > ZKM_MSM_MAX_PARTS ||
+	if (!ctx || !pb || pb > ZK_MAX_POINT_BYTES || nparts > ZKM_MSM_MAX_PARTS ||
 	    (nparts && !parts))
 		return zk_fail(-EINVAL, "MSM sum: bad context, curve or parts");
 	/* On the CPU one bucket reduction serves all parts. */
@@ -963,7 +955,7 @@ int zk_msm_bases(struct zk_ctx *ctx, const struct zk_bases *b, const void *scala
 	size_t pb = zkm_point_bytes(b->curve), sb = zkm_scalar_bytes(b->curve);
 	struct zk_buffer *stage[ZK_MAX_DEVICES] = { NULL };
 	uint64_t seq[ZK_MAX_DEVICES] = { 0 };
-	uint8_t partial[ZK_MAX_DEVICES][192];
+	uint8_t partial[ZK_MAX_DEVICES][ZK_MAX_POINT_BYTES];
 	unsigned int i, nparts = 0;
 	struct zk_result res;
 	int ret = 0, r;
@@ -1026,7 +1018,7 @@ int zk_msm_bases(struct zk_ctx *ctx, const struct zk_bases *b, const void *scala
 		return ret;
 	/* The devices' partial sums, packed and added. */
 	{
-		uint8_t pts[ZK_MAX_DEVICES * 192];
+		uint8_t pts[ZK_MAX_DEVICES * ZK_MAX_POINT_BYTES];
 
 		for (i = 0; i < nparts; i++)
 			memcpy(pts + i * pb, partial[i], pb);

@@ -216,31 +216,7 @@ static int parse_id(const char *s, int64_t *id)
 	return 0;
 }
 
-static int valid_tenant(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n >= PD_NAME_MAX)
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_-.:@", *s))
-			return 0;
-	return 1;
-}
-
 /* The body as a witness: a .wtns, or JSON inputs through --witness-cmd. */
-static int valid_key(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (!n || n >= PD_KEY_MAX)
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_-.:@+/=", *s))
-			return 0;
-	return 1;
-}
-
 static enum MHD_Result submit(struct MHD_Connection *c, struct req *rq, const char *circuit,
 			      int priority, const char *tenant, const char *key, int rapidsnark)
 {
@@ -539,10 +515,10 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const struct route_mat
 							  "priority=%.40s: an integer from -1000000 to 1000000", pr);
 				priority = (int)p;
 			}
-			if (tn && !valid_tenant(tn))
+			if (tn && !pd_name_ok(tn, PD_NAME_MAX, "_-.:@", 1))
 				return send_error(c, MHD_HTTP_BAD_REQUEST,
 						  "tenant: up to %d letters, digits or _-.:@", PD_NAME_MAX - 1);
-			if (key && !valid_key(key))
+			if (key && !pd_name_ok(key, PD_KEY_MAX, "_-.:@+/=", 0))
 				return send_error(c, MHD_HTTP_BAD_REQUEST,
 						  "Idempotency-Key (or key=): 1 to %d letters, digits or _-.:@+/=",
 						  PD_KEY_MAX - 1);

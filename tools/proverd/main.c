@@ -124,14 +124,14 @@ static long parse_num(const char *opt, const char *s, long min, long max)
 	return v;
 }
 
-static int valid_name(const char *s)
+int pd_name_ok(const char *s, size_t max, const char *extra, int empty_ok)
 {
 	size_t n = strlen(s);
 
-	if (!n || n >= PD_NAME_MAX)
+	if ((!n && !empty_ok) || n >= max)
 		return 0;
 	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_-.", *s))
+		if (!isalnum((unsigned char)*s) && !strchr(extra, *s))
 			return 0;
 	return 1;
 }
@@ -141,7 +141,7 @@ static void add_circuit(const char *name, const char *zkey, const char *wasm)
 	struct pd_circuit *c;
 	int i;
 
-	if (!valid_name(name))
+	if (!pd_name_ok(name, PD_NAME_MAX, "_-.", 0))
 		die("circuit name '%s': use letters, digits, '_', '-' or '.' (at most %d)", name,
 		    PD_NAME_MAX - 1);
 	for (i = 0; i < g.ncircuits; i++)

@@ -249,5 +249,11 @@ void pd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pd_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 double pd_now_ms(void);		/* CLOCK_MONOTONIC */
 double pd_wall_ms(void);	/* CLOCK_REALTIME */
+/*
+ * Whether @s is a name the daemon accepts (circuit, tenant, idempotency
+ * key): shorter than @max, only letters, digits and the characters of
+ * @extra; empty only if @empty_ok.
+ */
+int pd_name_ok(const char *s, size_t max, const char *extra, int empty_ok);
 
 #endif
