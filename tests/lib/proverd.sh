@@ -123,6 +123,30 @@ pd_submit() {
 		sed -n 's/^{"id":"\([0-9]*\)".*/\1/p' | grep .
 }
 
+# pd_submit_many URL CIRCUIT WTNS...: one job per witness, all through one
+# curl process (one connection); prints the ids, one a line.
+pd_submit_many() {
+	local url=$1 circuit=$2 args=() f
+	shift 2
+	for f in "$@"; do
+		[ ${#args[@]} -eq 0 ] || args+=(--next)
+		args+=(-sf -m 30 -X POST -H 'Content-Type: application/octet-stream'
+			--data-binary "@$f" "$url/jobs?circuit=$circuit")
+	done
+	curl "${args[@]}" | sed -n 's/^{"id":"\([0-9]*\)".*/\1/p'
+}
+
+# pd_wait_done URL ID...: long-polls each job (GET /jobs/:id?wait=30, one
+# curl process) until it is finished; prints its final states, one a line.
+pd_wait_done() {
+	local url=$1 urls=() id
+	shift
+	for id in "$@"; do
+		urls+=("$url/jobs/$id?wait=30")
+	done
+	curl -sf -m 600 "${urls[@]}" | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p'
+}
+
 # pd_state URL ID: the job's state.
 pd_state() {
 	curl -sf -m 10 "$1/jobs/$2" | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p'

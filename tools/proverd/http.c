@@ -12,7 +12,8 @@
  * rapidsnark proverServer:  POST /input/:circuit, GET /status, POST /cancel
  * jobs:    POST /jobs?circuit=NAME[&priority=P][&tenant=T][&key=K] (or an Idempotency-Key),
  *          GET /jobs?state=&limit=,
- *          GET /jobs/:id, GET /jobs/:id/proof.json, GET /jobs/:id/public.json,
+ *          GET /jobs/:id[?wait=S] (long poll, see http_wait.c),
+ *          GET /jobs/:id/proof.json, GET /jobs/:id/public.json,
  *          POST /jobs/:id/cancel
  * service: GET /healthz, GET /metrics, GET /circuits
  */
@@ -39,6 +40,10 @@ struct req {
 	size_t len, cap;
 	int too_large;
 	int answered;		/* a response was queued on the first call */
+	/* GET /jobs/:id?wait=S: the job and the deadline, while parked. */
+	int parked;
+	int64_t wait_id;
+	double wait_deadline_ms;
 };
 
 void job_view_free(struct job_view *v)
@@ -361,11 +366,55 @@ static enum MHD_Result cancel_job(struct MHD_Connection *c, int64_t id)
 				  job_state_name(state));
 	if (ret)
 		return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "job store unreachable");
+	pd_job_changed(id);
 	return send_json(c, MHD_HTTP_OK, json_pack("{s:o, s:s}", "id",
 			 json_sprintf("%lld", (long long)id), "state", "cancelled"));
 }
 
-static enum MHD_Result get_job(struct MHD_Connection *c, const struct route_match *m)
+static int job_finished(int state)
+{
+	return state == JOB_DONE || state == JOB_FAILED || state == JOB_CANCELLED;
+}
+
+/*
+ * GET /jobs/:id?wait=S: the job's view once it is finished or the deadline
+ * has passed; until then the connection is parked (http_wait.c) and this
+ * runs again when it is resumed.
+ */
+static enum MHD_Result job_wait(struct MHD_Connection *c, struct req *rq)
+{
+	struct job_view v;
+	enum MHD_Result r;
+	unsigned long seen;
+	int ret, tries;
+
+	for (tries = 0;; tries++) {
+		seen = http_wait_changes();
+		ret = g.store->ops->get(g.store, rq->wait_id, &v);
+		if (ret == -ENOENT)
+			return send_error(c, MHD_HTTP_NOT_FOUND, "no job %lld",
+					  (long long)rq->wait_id);
+		if (ret)
+			return send_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "job store unreachable");
+		/* Under a storm of changes elsewhere, answer rather than spin. */
+		if (job_finished(v.state) || pd_now_ms() >= rq->wait_deadline_ms || tries == 8)
+			break;
+		job_view_free(&v);
+		ret = http_wait_park(c, rq->wait_id, rq->wait_deadline_ms, seen);
+		if (!ret) {
+			rq->parked = 1;
+			return MHD_YES;
+		}
+		if (ret != -EAGAIN)
+			tries = 8;	/* stopping or out of memory: answer now */
+	}
+	r = send_json(c, MHD_HTTP_OK, job_view_json(&v));
+	job_view_free(&v);
+	return r;
+}
+
+static enum MHD_Result get_job(struct MHD_Connection *c, const struct route_match *m,
+				struct req *rq)
 {
 	struct job_view v;
 	int64_t id;
@@ -377,6 +426,22 @@ static enum MHD_Result get_job(struct MHD_Connection *c, const struct route_matc
 				  m->arg);
 	if (m->route == R_JOB_CANCEL)
 		return cancel_job(c, id);
+	if (m->route == R_JOB) {
+		const char *ws = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "wait");
+
+		if (ws) {
+			char *end;
+			double sec = strtod(ws, &end);
+
+			if (end == ws || *end || !(sec >= 0 && sec <= PD_WAIT_MAX_S))
+				return send_error(c, MHD_HTTP_BAD_REQUEST,
+						  "wait=%.40s: seconds from 0 to %d", ws,
+						  PD_WAIT_MAX_S);
+			rq->wait_id = id;
+			rq->wait_deadline_ms = pd_now_ms() + sec * 1000;
+			return job_wait(c, rq);
+		}
+	}
 	ret = g.store->ops->get(g.store, id, &v);
 	if (ret == -ENOENT)
 		return send_error(c, MHD_HTTP_NOT_FOUND, "no job %lld", (long long)id);
@@ -528,7 +593,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const struct route_mat
 	case R_JOB_PROOF:
 	case R_JOB_PUBLIC:
 	case R_JOB_CANCEL:
-		return get_job(c, m);
+		return get_job(c, m, rq);
 	case R_HEALTHZ:
 		return healthz(c);
 	case R_METRICS:
@@ -549,6 +614,11 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 
 	(void)cls;
 	(void)version;
+	if (rq && rq->parked) {
+		/* Resumed by http_wait.c: look at the job again. */
+		rq->parked = 0;
+		return job_wait(c, rq);
+	}
 	match(url, &m);
 	if (!rq) {
 		const char *cl;
@@ -662,7 +732,8 @@ int http_start(const char *listen, char *err, size_t errlen)
 	const union MHD_DaemonInfo *info;
 	char host[128], shown[160];
 	const char *colon = strrchr(listen, ':');
-	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			     MHD_ALLOW_SUSPEND_RESUME;
 	long port;
 	char *end;
 
@@ -702,6 +773,11 @@ int http_start(const char *listen, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	/* In cluster mode another host may finish a job a client waits for. */
+	if (http_wait_start(g.cfg.db != NULL)) {
+		snprintf(err, errlen, "cannot start the long-poll thread");
+		return -1;
+	}
 	daemon_ = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handler, NULL,
 				   MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				   MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -712,6 +788,7 @@ int http_start(const char *listen, char *err, size_t errlen)
 				   MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 				   MHD_OPTION_END);
 	if (!daemon_) {
+		http_wait_stop();
 		snprintf(err, errlen, "--listen %s: cannot listen (address in use or not local?)",
 			 listen);
 		return -1;
@@ -729,6 +806,8 @@ int http_start(const char *listen, char *err, size_t errlen)
 
 void http_stop(void)
 {
+	/* Parked requests are answered first: MHD cannot stop with them suspended. */
+	http_wait_stop();
 	if (daemon_)
 		MHD_stop_daemon(daemon_);
 	daemon_ = NULL;

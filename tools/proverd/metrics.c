@@ -194,6 +194,9 @@ char *metrics_render(size_t *len)
 	family(f, "zkasic_queue_depth", "gauge", "Jobs waiting for a worker.");
 	if (counts[JOB_QUEUED] >= 0)
 		fprintf(f, "zkasic_queue_depth %ld\n", counts[JOB_QUEUED]);
+	family(f, "zkasic_http_requests_waiting", "gauge",
+	       "GET /jobs/:id?wait= requests parked until their job finishes.");
+	fprintf(f, "zkasic_http_requests_waiting %ld\n", http_wait_parked());
 	family(f, "zkasic_jobs_running", "gauge", "Jobs being proved (cluster-wide in cluster mode).");
 	if (counts[JOB_RUNNING] >= 0)
 		fprintf(f, "zkasic_jobs_running %ld\n", counts[JOB_RUNNING]);

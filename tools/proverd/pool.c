@@ -203,6 +203,7 @@ done:
 					     job->queued_ms + pd_now_ms() - t0, r.joules);
 		pd_debug("job %lld: %s in %.1f ms", (long long)job->id, job_state_name(state),
 			 pd_now_ms() - t0);
+		pd_job_changed(job->id);
 	}
 	pthread_mutex_lock(&g.lock);
 	g.finished++;

@@ -232,6 +232,19 @@ int pool_abandon(void);
 int http_start(const char *listen, char *err, size_t errlen);
 void http_stop(void);
 
+/* Long polling (http_wait.c): GET /jobs/:id?wait=S, S at most this. */
+#define PD_WAIT_MAX_S 30
+struct MHD_Connection;
+int http_wait_start(int recheck);	/* recheck: jobs may finish on other hosts */
+void http_wait_stop(void);		/* resume every parked request */
+unsigned long http_wait_changes(void);
+/* Suspend @conn until @id changes or the deadline; -EAGAIN if a job changed since @seen. */
+int http_wait_park(struct MHD_Connection *conn, int64_t id, double deadline_ms,
+		   unsigned long seen);
+long http_wait_parked(void);
+/* A job's state changed in this process: wake the requests waiting on it. */
+void pd_job_changed(int64_t id);
+
 /* witness.c: run --witness-cmd on JSON inputs; 0 with a malloc'd .wtns. */
 int witness_from_json(const struct pd_circuit *c, const char *json, size_t len,
 		      uint8_t **wtns, size_t *wtns_len, char *err, size_t errlen);
