@@ -4,7 +4,8 @@
  * HTTP API inserts a job and notifies zkasic_jobs; workers LISTEN and also
  * poll. A claim takes the best job this worker may run with
  * SELECT ... FOR UPDATE SKIP LOCKED (tenants with fewer running jobs first,
- * then priority, then age), sets a lease and increments the attempt
+ * then priority, then the tenant served longest ago, a round robin even on
+ * one worker, then age), sets a lease and increments the attempt
  * number, which is the fencing token: renewing, completing and releasing
  * all say WHERE id AND attempts AND state = 'running', so a worker whose
  * lease expired (and whose job someone else took) can never complete it.
@@ -59,6 +60,8 @@ static const char schema_sql[] =
 	" WHERE state IN ('queued', 'running');"
 	"CREATE INDEX IF NOT EXISTS zkasic_jobs_tenant_running ON zkasic_jobs (tenant)"
 	" WHERE state = 'running';"
+	/* A tenant's last claim, for the round robin among tenants. */
+	"CREATE INDEX IF NOT EXISTS zkasic_jobs_tenant_started ON zkasic_jobs (tenant, started_at);"
 	/* Idempotency keys (a migration for databases made before them). */
 	"ALTER TABLE zkasic_jobs ADD COLUMN IF NOT EXISTS idem_key text;"
 	"CREATE UNIQUE INDEX IF NOT EXISTS zkasic_jobs_idem ON zkasic_jobs (tenant, idem_key)"
@@ -480,7 +483,9 @@ static int pg_claim(struct store *s, struct pd_worker *w, struct claimed_job *jo
 		   "   AND j.attempts < $3::integer))"
 		   "  AND j.circuit = ANY($4::text[]) AND NOT (j.tenant = ANY($5::text[]))"
 		   "  ORDER BY (SELECT count(*) FROM zkasic_jobs r WHERE r.state = 'running'"
-		   "   AND r.tenant = j.tenant AND r.lease_until >= now()), j.priority DESC, j.id"
+		   "   AND r.tenant = j.tenant AND r.lease_until >= now()), j.priority DESC,"
+		   "  (SELECT max(s.started_at) FROM zkasic_jobs s WHERE s.tenant = j.tenant)"
+		   "   NULLS FIRST, j.id"
 		   "  FOR UPDATE SKIP LOCKED LIMIT 1)"
 		   " RETURNING id, attempts, circuit, tenant, priority,"
 		   " extract(epoch from (now() - created_at)) * 1000",
