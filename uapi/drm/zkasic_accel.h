@@ -52,7 +52,24 @@ extern "C" {
 #define DRM_ZKASIC_FIELD_BLS12_381_FR	2
 #define DRM_ZKASIC_FIELD_GOLDILOCKS	3
 
-/* Parameters for DRM_IOCTL_ZKASIC_GET_PARAM. */
+/**
+ * enum drm_zkasic_param - what DRM_IOCTL_ZKASIC_GET_PARAM reports
+ *
+ * @DRM_ZKASIC_PARAM_SPEC_VERSION: device interface version, major << 16 | minor
+ * @DRM_ZKASIC_PARAM_SKU: 0 air (desktop), 1 pro (rack)
+ * @DRM_ZKASIC_PARAM_CURVES: bit (1 << curve id) for each supported curve
+ * @DRM_ZKASIC_PARAM_FIELDS: bit (1 << field id) for each supported field
+ * @DRM_ZKASIC_PARAM_NUM_QUEUES: hardware queues (SUBMIT's @queue is below it)
+ * @DRM_ZKASIC_PARAM_MSM_ENGINES: MSM engines
+ * @DRM_ZKASIC_PARAM_NTT_ENGINES: NTT engines
+ * @DRM_ZKASIC_PARAM_VEC_ENGINES: vector engines
+ * @DRM_ZKASIC_PARAM_MAX_MSM_LOG2: log2 of the most points one MSM command takes
+ * @DRM_ZKASIC_PARAM_MAX_NTT_LOG2: log2 of the largest NTT size
+ * @DRM_ZKASIC_PARAM_MAX_BATCH: most commands in one SUBMIT
+ * @DRM_ZKASIC_PARAM_DEVMEM_SIZE: bytes of device memory
+ * @DRM_ZKASIC_PARAM_VA_BITS: width of a context's device address space
+ * @DRM_ZKASIC_PARAM_PCI_ID: PCI vendor << 16 | device
+ */
 enum drm_zkasic_param {
 	DRM_ZKASIC_PARAM_SPEC_VERSION = 0,	/* major << 16 | minor */
 	DRM_ZKASIC_PARAM_SKU = 1,		/* 0 air, 1 pro */
@@ -70,10 +87,16 @@ enum drm_zkasic_param {
 	DRM_ZKASIC_PARAM_PCI_ID = 13,		/* vendor << 16 | device */
 };
 
+/**
+ * struct drm_zkasic_get_param - argument of DRM_IOCTL_ZKASIC_GET_PARAM
+ * @param: in: an enum drm_zkasic_param; -EINVAL if unknown
+ * @pad: must be 0
+ * @value: out: the parameter's value
+ */
 struct drm_zkasic_get_param {
-	__u32 param;	/* in: enum drm_zkasic_param */
-	__u32 pad;	/* must be 0 */
-	__u64 value;	/* out */
+	__u32 param;
+	__u32 pad;
+	__u64 value;
 };
 
 /*
@@ -90,24 +113,37 @@ struct drm_zkasic_get_param {
  */
 #define DRM_ZKASIC_BO_LOST		(1U << 31)
 
+/**
+ * struct drm_zkasic_bo_create - argument of DRM_IOCTL_ZKASIC_BO_CREATE
+ * @size: in: bytes, > 0; rounded up to pages
+ * @flags: in: DRM_ZKASIC_BO_DEVMEM or 0
+ * @handle: out: GEM handle
+ * @iova: out: the buffer's device virtual address in this context
+ * @mmap_offset: out: offset for mmap() on the fd; 0 for a DEVMEM buffer
+ */
 struct drm_zkasic_bo_create {
-	__u64 size;		/* in: bytes, > 0; rounded up to pages */
-	__u32 flags;		/* in: DRM_ZKASIC_BO_* */
-	__u32 handle;		/* out: GEM handle */
-	__u64 iova;		/* out: device virtual address in this context */
-	__u64 mmap_offset;	/* out: offset for mmap() on the fd, 0 if DEVMEM */
+	__u64 size;
+	__u32 flags;
+	__u32 handle;
+	__u64 iova;
+	__u64 mmap_offset;
 };
 
-/*
- * Looks up a handle (one created here or imported through PRIME), mapping it
- * into the caller's context first if it is not mapped there yet.
+/**
+ * struct drm_zkasic_bo_info - argument of DRM_IOCTL_ZKASIC_BO_INFO
+ * @handle: in: a GEM handle of this file, created here or imported through
+ *	PRIME; it is mapped into the caller's context first if it is not yet
+ * @flags: in: must be 0; out: DRM_ZKASIC_BO_DEVMEM, DRM_ZKASIC_BO_LOST
+ * @iova: out: device virtual address in this context
+ * @mmap_offset: out: offset for mmap() on the fd; 0 for a DEVMEM buffer
+ * @size: out: bytes
  */
 struct drm_zkasic_bo_info {
-	__u32 handle;		/* in */
-	__u32 flags;		/* in: must be 0; out: DRM_ZKASIC_BO_* */
-	__u64 iova;		/* out */
-	__u64 mmap_offset;	/* out */
-	__u64 size;		/* out */
+	__u32 handle;
+	__u32 flags;
+	__u64 iova;
+	__u64 mmap_offset;
+	__u64 size;
 };
 
 /*
@@ -166,11 +202,26 @@ struct drm_zkasic_bo_info {
 #define DRM_ZKASIC_VEC_FROM_MONT	5
 #define DRM_ZKASIC_VEC_F_MONT		(1U << 0)
 
+/**
+ * struct drm_zkasic_cmd - one device command (64 bytes)
+ * @opcode: DRM_ZKASIC_OP_*
+ * @kind: curve id (MSM) or field id (NTT, VEC); 0 for the others
+ * @flags: the opcode's DRM_ZKASIC_<OP>_F_* flags
+ * @count: points (MSM), vector length (NTT), elements (VEC) or bytes
+ *	(COPY, FILL)
+ * @src0: iova of the first input
+ * @src1: iova of the second input (MSM scalars, VEC's second operand,
+ *	NTT's coset shift)
+ * @dst: iova of the output
+ * @arg: NTT: vectors in the batch; VEC: the operation; FILL: the byte;
+ *	FENCE: the value written
+ * @reserved: must be 0
+ */
 struct drm_zkasic_cmd {
-	__u8 opcode;		/* DRM_ZKASIC_OP_* */
-	__u8 kind;		/* curve id (MSM) or field id (NTT, VEC) */
-	__u16 flags;		/* per opcode */
-	__u32 count;		/* elements, points or bytes */
+	__u8 opcode;
+	__u8 kind;
+	__u16 flags;
+	__u32 count;
 	__u64 src0;
 	__u64 src1;
 	__u64 dst;
@@ -210,16 +261,28 @@ struct drm_zkasic_cmd {
 #define DRM_ZKASIC_SUBMIT_PRIORITY_NORMAL	0x0
 #define DRM_ZKASIC_SUBMIT_PRIORITY_LOW		0x1
 #define DRM_ZKASIC_SUBMIT_PRIORITY_HIGH		0x2
+/**
+ * struct drm_zkasic_submit - argument of DRM_IOCTL_ZKASIC_SUBMIT
+ * @cmds: in: pointer to @cmd_count struct drm_zkasic_cmd
+ * @in_syncobjs: in: pointer to @in_syncobj_count syncobj handles (__u32)
+ * @cmd_count: in: 1 to DRM_ZKASIC_PARAM_MAX_BATCH
+ * @in_syncobj_count: in: syncobjs whose fences the batch waits for
+ * @out_syncobj: in: a syncobj that receives the batch's fence, or 0
+ * @queue: in: hardware queue, below DRM_ZKASIC_PARAM_NUM_QUEUES
+ * @flags: in: DRM_ZKASIC_SUBMIT_PRIORITY_*
+ * @pad: must be 0
+ * @seqno: out: the batch's job number in this context, from 1
+ */
 struct drm_zkasic_submit {
-	__u64 cmds;		/* in: pointer to struct drm_zkasic_cmd[cmd_count] */
-	__u64 in_syncobjs;	/* in: pointer to __u32[in_syncobj_count] */
-	__u32 cmd_count;	/* in: 1..MAX_BATCH */
-	__u32 in_syncobj_count;	/* in: fences to wait for before running */
-	__u32 out_syncobj;	/* in: syncobj to get the job's fence, or 0 */
-	__u32 queue;		/* in: < NUM_QUEUES */
-	__u32 flags;		/* in: DRM_ZKASIC_SUBMIT_PRIORITY_* */
-	__u32 pad;		/* must be 0 */
-	__u64 seqno;		/* out: job number in this context, from 1 */
+	__u64 cmds;
+	__u64 in_syncobjs;
+	__u32 cmd_count;
+	__u32 in_syncobj_count;
+	__u32 out_syncobj;
+	__u32 queue;
+	__u32 flags;
+	__u32 pad;
+	__u64 seqno;
 };
 
 /*
@@ -230,14 +293,24 @@ struct drm_zkasic_submit {
  */
 #define DRM_ZKASIC_MAX_RESULTS		4096
 
+/**
+ * struct drm_zkasic_wait - argument of DRM_IOCTL_ZKASIC_WAIT
+ * @seqno: in: the job, as SUBMIT returned it
+ * @timeout_ns: in: >= 0, relative; 0 polls
+ * @flags: in: must be 0
+ * @status: out: DRM_ZKASIC_STATUS_*
+ * @err_index: out: index of the failing command in the batch, or ~0
+ * @pad: must be 0
+ * @device_ns: out: time the batch ran on the device
+ */
 struct drm_zkasic_wait {
-	__u64 seqno;		/* in */
-	__s64 timeout_ns;	/* in: >= 0 */
-	__u32 flags;		/* in: must be 0 */
-	__u32 status;		/* out: DRM_ZKASIC_STATUS_* */
-	__u32 err_index;	/* out: failing command, or ~0 */
-	__u32 pad;		/* must be 0 */
-	__u64 device_ns;	/* out: time the batch ran on the device */
+	__u64 seqno;
+	__s64 timeout_ns;
+	__u32 flags;
+	__u32 status;
+	__u32 err_index;
+	__u32 pad;
+	__u64 device_ns;
 };
 
 #if defined(__cplusplus)
