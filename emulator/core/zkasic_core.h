@@ -48,6 +48,16 @@ struct zkasic_host {
 	void (*notify)(void *opaque, unsigned int queue);
 	/* Monotonic nanoseconds. */
 	uint64_t (*clock_ns)(void *opaque);
+	/*
+	 * Optional (NULL: none). The device logged an error (ERR_* registers):
+	 * the guest set up a ring badly, rang a bad doorbell, sent a malformed
+	 * command or one that faulted (MMU, DMA). @msg is one line without a
+	 * newline, naming the status, queue, sequence number, command index
+	 * and address, for the embedder's guest-error log (QEMU:
+	 * qemu_log_mask(LOG_GUEST_ERROR)). Called with the core's mutex held,
+	 * like clock_ns: must neither block nor call into the core.
+	 */
+	void (*guest_error)(void *opaque, uint32_t status, const char *msg);
 };
 
 /* SKU names accepted by zkasic_sku_from_name(). */

@@ -62,9 +62,50 @@ bool zk_job_live(const struct zk_job *j)
 	return zk_load(&j->q->gen) == j->gen;
 }
 
+const char *zk_status_name(uint32_t status)
+{
+	switch (status) {
+	case DRM_ZKASIC_STATUS_OK: return "OK";
+	case DRM_ZKASIC_STATUS_INVALID_OPCODE: return "INVALID_OPCODE";
+	case DRM_ZKASIC_STATUS_INVALID_KIND: return "INVALID_KIND";
+	case DRM_ZKASIC_STATUS_INVALID_FLAGS: return "INVALID_FLAGS";
+	case DRM_ZKASIC_STATUS_INVALID_SIZE: return "INVALID_SIZE";
+	case DRM_ZKASIC_STATUS_INVALID_ALIGN: return "INVALID_ALIGN";
+	case DRM_ZKASIC_STATUS_RESERVED_NONZERO: return "RESERVED_NONZERO";
+	case DRM_ZKASIC_STATUS_MMU_FAULT: return "MMU_FAULT";
+	case DRM_ZKASIC_STATUS_DMA_ERROR: return "DMA_ERROR";
+	case DRM_ZKASIC_STATUS_INVALID_VALUE: return "INVALID_VALUE";
+	case DRM_ZKASIC_STATUS_ABORTED: return "ABORTED";
+	case DRM_ZKASIC_STATUS_BAD_SQE: return "BAD_SQE";
+	case DRM_ZKASIC_STATUS_CTX_FAULT: return "CTX_FAULT";
+	case DRM_ZKASIC_STATUS_INTERNAL: return "INTERNAL";
+	case DRM_ZKASIC_STATUS_INJECTED: return "INJECTED";
+	default: return "UNKNOWN";
+	}
+}
+
+/*
+ * Latch the error in the ERR_* registers (the driver reads them) and
+ * tell the embedder's guest-error log why. dev->lock held.
+ */
 void zk_log_error(struct zkasic_dev *d, uint32_t status, uint32_t queue,
 		  uint32_t index, uint32_t seq, uint64_t addr)
 {
+	if (d->host.guest_error) {
+		char msg[160];
+
+		if (index == ~0U)
+			snprintf(msg, sizeof(msg),
+				 "queue %u: %s (0x%02x), seq %u, address 0x%llx",
+				 queue, zk_status_name(status), status, seq,
+				 (unsigned long long)addr);
+		else
+			snprintf(msg, sizeof(msg),
+				 "queue %u: %s (0x%02x), seq %u, command %u, address 0x%llx",
+				 queue, zk_status_name(status), status, seq,
+				 index, (unsigned long long)addr);
+		d->host.guest_error(d->opaque, status, msg);
+	}
 	d->err_count++;
 	d->err_status = status;
 	d->err_queue = queue;

@@ -162,6 +162,7 @@ struct zk_job {
 /* zkasic_device.c */
 uint64_t zk_now(struct zkasic_dev *d);
 bool zk_job_live(const struct zk_job *j);
+const char *zk_status_name(uint32_t status);	/* "MMU_FAULT" */
 void zk_log_error(struct zkasic_dev *d, uint32_t status, uint32_t queue,
 		  uint32_t index, uint32_t seq, uint64_t addr);
 void zk_raise_queue_irq(struct zkasic_dev *d, struct zk_queue *q,

@@ -18,6 +18,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/module.h"
 #include "qemu/rcu.h"
@@ -189,11 +190,25 @@ static uint64_t zkasic_clock_ns(void *opaque)
     return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 }
 
+/*
+ * The device latched an error the guest caused (a bad ring, doorbell or
+ * command; a fault): `-d guest_errors` shows it. From a worker thread with
+ * the core's mutex held; qemu_log_mask takes no lock of ours.
+ */
+static void zkasic_guest_error(void *opaque, uint32_t status, const char *msg)
+{
+    PCIDevice *pdev = PCI_DEVICE(opaque);
+
+    qemu_log_mask(LOG_GUEST_ERROR, "%s %02x.%x: %s\n", pdev->name,
+                  PCI_SLOT(pdev->devfn), PCI_FUNC(pdev->devfn), msg);
+}
+
 static const struct zkasic_host zkasic_host_ops = {
     .dma_read = zkasic_dma_read,
     .dma_write = zkasic_dma_write,
     .notify = zkasic_notify,
     .clock_ns = zkasic_clock_ns,
+    .guest_error = zkasic_guest_error,
 };
 
 /* Main loop, BQL held: one MSI-X message per queue with news. */

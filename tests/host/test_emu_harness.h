@@ -51,6 +51,10 @@ struct fake_guest {
 	unsigned int forbidden_writes;
 	unsigned int wrapping_requests;	/* DMA ranges past 2^64 the core sent */
 	struct fg_queue q[ZKASIC_MAX_QUEUES];
+	/* The device's guest-error log (zkasic_host.guest_error). */
+	unsigned int guest_errors;
+	uint32_t last_guest_status;
+	char last_guest_error[200];
 };
 
 static inline uint8_t *fg_ptr(struct fake_guest *g, uint64_t bus)
@@ -111,11 +115,24 @@ static uint64_t fg_clock(void *opaque)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* Called with the core's mutex held: only our own lock here. */
+static void fg_guest_error(void *opaque, uint32_t status, const char *msg)
+{
+	struct fake_guest *g = opaque;
+
+	pthread_mutex_lock(&g->lock);
+	g->guest_errors++;
+	g->last_guest_status = status;
+	snprintf(g->last_guest_error, sizeof(g->last_guest_error), "%s", msg);
+	pthread_mutex_unlock(&g->lock);
+}
+
 static const struct zkasic_host fg_host = {
 	.dma_read = fg_dma_read,
 	.dma_write = fg_dma_write,
 	.notify = fg_notify,
 	.clock_ns = fg_clock,
+	.guest_error = fg_guest_error,
 };
 
 static inline uint64_t fg_alloc(struct fake_guest *g, uint64_t bytes)

@@ -426,6 +426,42 @@ static int run_sqe(struct fake_guest *g, struct zkasic_sqe *sqe,
 	return cqe->status;
 }
 
+/* Every error the ERR_* registers latch also reaches the embedder's log. */
+TEST_F(emu, guest_errors_reach_the_embedder_log)
+{
+	struct fake_guest *g = self->g;
+	struct drm_zkasic_cmd cmd[2] = { { .opcode = DRM_ZKASIC_OP_NOP },
+					 { .opcode = 0x99 } };
+	uint64_t cmds = fg_alloc(g, 4096);
+	struct zkasic_sqe s = {
+		.opcode = ZKASIC_SQE_OP_EXEC, .ctx = FG_CTX, .seq = 12,
+		.cmd_addr = cmds, .cmd_count = 2,
+	};
+	struct zkasic_cqe cqe;
+	unsigned int n;
+	char msg[200];
+
+	memcpy(fg_ptr(g, cmds), cmd, sizeof(cmd));
+	EXPECT_EQ(DRM_ZKASIC_STATUS_INVALID_OPCODE, run_sqe(g, &s, &cqe));
+	pthread_mutex_lock(&g->lock);
+	n = g->guest_errors;
+	snprintf(msg, sizeof(msg), "%s", g->last_guest_error);
+	pthread_mutex_unlock(&g->lock);
+	EXPECT_EQ(1, n);
+	EXPECT_EQ(fg_rd32(g, ZKASIC_REG_ERR_COUNT), n);
+	EXPECT_STREQ("queue 0: INVALID_OPCODE (0x01), seq 12, command 1, address 0x0", msg);
+
+	/* A ring error has no command. */
+	ASSERT_EQ(0, fg_queue_setup(g, 1, 3, 3));
+	fg_wr32(g, ZKASIC_QREG(1, ZKASIC_Q_SQ_TAIL), 16);
+	pthread_mutex_lock(&g->lock);
+	n = g->guest_errors;
+	snprintf(msg, sizeof(msg), "%s", g->last_guest_error);
+	pthread_mutex_unlock(&g->lock);
+	EXPECT_EQ(2, n);
+	EXPECT_STREQ("queue 1: INVALID_VALUE (0x09), seq 0, address 0x10", msg);
+}
+
 TEST_F(emu, bad_sqe_fields)
 {
 	struct fake_guest *g = self->g;
