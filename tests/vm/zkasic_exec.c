@@ -4,6 +4,8 @@
  * -> device model -> DMA -> completion, checked against the math core run
  * in this process. Also: device-side faults are reported per command and
  * one context can never touch another's memory.
+ *
+ * vm-guest-errors: MMU_FAULT
  */
 #include <stdlib.h>
 #include <sys/mman.h>
